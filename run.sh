@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Builds and runs the whole exchange on the embedded SQLite default with demo data:
+# Identity, Api, Portal and Jobs. Ctrl-C or SIGTERM stops all four.
+# Override ports with EXCHANGE_IDENTITY_PORT, EXCHANGE_API_PORT, EXCHANGE_PORTAL_PORT,
+# EXCHANGE_JOBS_PORT, and any setting with its environment form (Exchange__Section__Key).
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+identity_port=${EXCHANGE_IDENTITY_PORT:-5001}
+api_port=${EXCHANGE_API_PORT:-5002}
+portal_port=${EXCHANGE_PORTAL_PORT:-5003}
+jobs_port=${EXCHANGE_JOBS_PORT:-5004}
+
+# Where each service finds the others; every Exchange__* variable already set wins.
+mkdir -p "$root/data"
+export Exchange__Database__ConnectionString="${Exchange__Database__ConnectionString:-Data Source=$root/data/exchange.db}"
+export Exchange__Identity__Issuer="${Exchange__Identity__Issuer:-http://127.0.0.1:$identity_port}"
+export Exchange__Auth__Authority="${Exchange__Auth__Authority:-http://127.0.0.1:$identity_port}"
+export Exchange__Identity__PortalRedirectUri="${Exchange__Identity__PortalRedirectUri:-http://127.0.0.1:$portal_port/signin-oidc}"
+export Exchange__Identity__PortalPostLogoutRedirectUri="${Exchange__Identity__PortalPostLogoutRedirectUri:-http://127.0.0.1:$portal_port/}"
+export Exchange__Portal__ApiBaseUrl="${Exchange__Portal__ApiBaseUrl:-http://127.0.0.1:$api_port}"
+
+echo "Building..."
+for service in Identity Api Portal Jobs; do
+  dotnet build "src/Exchange.$service/Exchange.$service.csproj" -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary"
+done
+bin() { echo "$root/src/Exchange.$1/bin/Release/net10.0"; }
+
+echo "Applying migrations..."
+(cd "$(bin Api)" && dotnet Exchange.Api.dll migrate </dev/null)
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  if [ ${#pids[@]} -gt 0 ]; then
+    echo "Stopping the exchange..."
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+  fi
+}
+trap stop EXIT
+trap 'stop; exit 130' INT
+trap 'stop; exit 143' TERM
+
+start() {
+  local service=$1 port=$2
+  # Each service runs from its build folder (its content root) and logs to data/<service>.log.
+  (cd "$(bin "$service")" && exec dotnet "Exchange.$service.dll" --urls "http://127.0.0.1:$port" \
+     </dev/null >>"$root/data/${service,,}.log" 2>&1) &
+  pids+=($!)
+}
+start Identity "$identity_port"
+start Api "$api_port"
+start Portal "$portal_port"
+start Jobs "$jobs_port"
+
+for port in "$identity_port" "$api_port" "$portal_port" "$jobs_port"; do
+  for _ in $(seq 1 120); do
+    if curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then continue 2; fi
+    for pid in "${pids[@]}"; do
+      kill -0 "$pid" 2>/dev/null || { echo "A service stopped during start-up; see data/*.log"; exit 1; }
+    done
+    sleep 1
+  done
+  echo "The service on port $port did not become ready within two minutes; see data/*.log"
+  exit 1
+done
+
+cat <<INFO
+
+The exchange is running (logs in data/*.log). Ctrl-C stops it.
+  Identity  http://127.0.0.1:$identity_port   (discovery: /.well-known/openid-configuration)
+  Api       http://127.0.0.1:$api_port   (OpenAPI: /swagger)
+  Portal    http://127.0.0.1:$portal_port
+  Jobs      http://127.0.0.1:$jobs_port   (health only)
+
+Demo sign-ins (password for all: Demo-Passw0rd!)
+  acme engineer alice@acme.example       acme admin adam@acme.example
+  globex engineer gina@globex.example    globex admin greg@globex.example
+  initech engineer ivan@initech.example  initech admin irene@initech.example
+  legal admin lena@exchange.example      privacy officer piet@exchange.example
+  operator oscar@exchange.example
+Demo API clients (client credentials)
+  acme-crm / dev-acme-crm-secret   globex-crm / dev-globex-crm-secret   initech-crm / dev-initech-crm-secret
+INFO
+
+# Stay up until a service stops on its own or we are told to stop.
+wait -n "${pids[@]}" || true
+echo "A service stopped; stopping the rest."

@@ -1,0 +1,88 @@
+using Exchange.Core.Identity;
+using Exchange.Core.Members;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Exchange.Core.Data.Configurations;
+
+internal sealed class ExchangeUserConfiguration : IEntityTypeConfiguration<ExchangeUser>
+{
+    public void Configure(EntityTypeBuilder<ExchangeUser> builder)
+    {
+        builder.Property(u => u.MemberId).HasMaxLength(64);
+        builder.Property(u => u.DisplayName).HasMaxLength(200);
+        builder.HasIndex(u => u.MemberId);
+    }
+}
+
+internal sealed class OAuthClientConfiguration : IEntityTypeConfiguration<OAuthClient>
+{
+    public void Configure(EntityTypeBuilder<OAuthClient> builder)
+    {
+        builder.ToTable("oauth_clients");
+        builder.HasKey(c => c.ClientId);
+        builder.Property(c => c.ClientId).HasMaxLength(100);
+        builder.Property(c => c.DisplayName).HasMaxLength(200);
+        builder.Property(c => c.MemberId).HasMaxLength(64);
+        builder.Property(c => c.SecretHash).HasMaxLength(64);
+        builder.Property(c => c.PreviousSecretHash).HasMaxLength(64);
+        builder.Property(c => c.AllowedGrantTypes).HasMaxLength(500);
+        builder.Property(c => c.AllowedScopes).HasMaxLength(2000);
+        builder.Property(c => c.RedirectUris).HasMaxLength(4000);
+        builder.Property(c => c.PostLogoutRedirectUris).HasMaxLength(4000);
+        builder.Property(c => c.Roles).HasMaxLength(500);
+        builder.HasIndex(c => c.MemberId);
+    }
+}
+
+internal sealed class SigningKeyConfiguration : IEntityTypeConfiguration<SigningKey>
+{
+    public void Configure(EntityTypeBuilder<SigningKey> builder)
+    {
+        builder.ToTable("signing_keys");
+        builder.HasKey(k => k.KeyId);
+        builder.Property(k => k.KeyId).HasMaxLength(100);
+        builder.Property(k => k.Algorithm).HasMaxLength(16);
+        builder.Property(k => k.ProtectedPrivateKey).HasMaxLength(8000);
+    }
+}
+
+internal sealed class PersistedGrantConfiguration : IEntityTypeConfiguration<PersistedGrant>
+{
+    public void Configure(EntityTypeBuilder<PersistedGrant> builder)
+    {
+        builder.ToTable("persisted_grants");
+        builder.HasKey(g => g.KeyHash);
+        builder.Property(g => g.KeyHash).HasMaxLength(64);
+        builder.Property(g => g.Type).HasMaxLength(40);
+        builder.Property(g => g.ClientId).HasMaxLength(100);
+        builder.Property(g => g.SubjectId).HasMaxLength(100);
+        builder.Property(g => g.Data).HasMaxLength(8000);
+        builder.HasIndex(g => g.FamilyId);
+        builder.HasIndex(g => g.SubjectId);
+        builder.HasIndex(g => g.ExpiresAt);
+    }
+}
+
+internal sealed class RevokedTokenConfiguration : IEntityTypeConfiguration<RevokedToken>
+{
+    public void Configure(EntityTypeBuilder<RevokedToken> builder)
+    {
+        builder.ToTable("revoked_tokens");
+        builder.HasKey(t => t.Jti);
+        builder.Property(t => t.Jti).HasMaxLength(100);
+        builder.Property(t => t.ClientId).HasMaxLength(100);
+        builder.HasIndex(t => t.ExpiresAt);
+    }
+}
+
+internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<DataProtectionKey>
+{
+    public void Configure(EntityTypeBuilder<DataProtectionKey> builder)
+    {
+        builder.ToTable("data_protection_keys");
+        builder.HasKey(k => k.FriendlyName);
+        builder.Property(k => k.FriendlyName).HasMaxLength(200);
+        builder.Property(k => k.Xml).HasMaxLength(8000);
+    }
+}

@@ -1,0 +1,89 @@
+using Exchange.Core.Audit;
+using Exchange.Core.Jobs;
+using Exchange.Core.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Exchange.Core.Data.Configurations;
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> builder)
+    {
+        builder.ToTable("audit_entries");
+        builder.HasKey(a => a.Sequence);
+        // The sequence is assigned by the appender from the chain's head, not by the database.
+        builder.Property(a => a.Sequence).ValueGeneratedNever();
+        builder.Property(a => a.ActorMemberId).HasMaxLength(64);
+        builder.Property(a => a.ActorId).HasMaxLength(200);
+        builder.Property(a => a.Action).HasMaxLength(64);
+        builder.Property(a => a.ObjectType).HasMaxLength(64);
+        builder.Property(a => a.ObjectId).HasMaxLength(200);
+        builder.Property(a => a.Details).HasMaxLength(4000);
+        builder.Property(a => a.PreviousHash).HasMaxLength(64);
+        builder.Property(a => a.Hash).HasMaxLength(64);
+        builder.HasIndex(a => a.CaseId);
+        builder.HasIndex(a => new { a.ActorId, a.OccurredAt });
+    }
+}
+
+internal sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguration<WebhookSubscription>
+{
+    public void Configure(EntityTypeBuilder<WebhookSubscription> builder)
+    {
+        builder.ToTable("webhook_subscriptions");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.MemberId).HasMaxLength(64);
+        builder.Property(s => s.Url).HasMaxLength(2000);
+        builder.Property(s => s.EventTypes).HasMaxLength(2000);
+        builder.Property(s => s.ProtectedSecret).HasMaxLength(2000);
+        builder.Property(s => s.PreviousProtectedSecret).HasMaxLength(2000);
+        builder.Property(s => s.DisabledReason).HasMaxLength(500);
+        builder.HasIndex(s => s.MemberId);
+    }
+}
+
+internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<WebhookDelivery>
+{
+    public void Configure(EntityTypeBuilder<WebhookDelivery> builder)
+    {
+        builder.ToTable("webhook_deliveries");
+        builder.HasKey(d => d.Id);
+        builder.Property(d => d.MemberId).HasMaxLength(64);
+        builder.Property(d => d.MessageId).HasMaxLength(100);
+        builder.Property(d => d.EventType).HasMaxLength(64);
+        builder.Property(d => d.Payload).HasMaxLength(4000);
+        builder.Property(d => d.LastError).HasMaxLength(1000);
+        builder.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(d => new { d.Status, d.NextAttemptAt });
+        builder.HasIndex(d => new { d.MemberId, d.CreatedAt });
+        // One delivery per message and endpoint, however many workers fan the outbox out.
+        builder.HasIndex(d => new { d.OutboxMessageId, d.SubscriptionId }).IsUnique();
+    }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> builder)
+    {
+        builder.ToTable("outbox_messages");
+        builder.HasKey(m => m.Id);
+        builder.Property(m => m.EventType).HasMaxLength(64);
+        builder.Property(m => m.RecipientMemberIds).HasMaxLength(500);
+        builder.Property(m => m.Payload).HasMaxLength(4000);
+        builder.HasIndex(m => m.ProcessedAt);
+    }
+}
+
+internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
+{
+    public void Configure(EntityTypeBuilder<JobRun> builder)
+    {
+        builder.ToTable("job_runs");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.JobName).HasMaxLength(100);
+        builder.Property(r => r.Node).HasMaxLength(200);
+        builder.Property(r => r.Error).HasMaxLength(2000);
+        builder.HasIndex(r => new { r.JobName, r.StartedAt });
+    }
+}

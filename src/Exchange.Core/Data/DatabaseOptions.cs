@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Exchange.Core.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Exchange:Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    [Required]
+    public string ConnectionString { get; set; } = "Data Source=data/exchange.db";
+
+    /// <summary>Apply pending migrations when a service starts; off in Production, where `migrate` is a deployment step.</summary>
+    public bool MigrateOnStart { get; set; }
+}

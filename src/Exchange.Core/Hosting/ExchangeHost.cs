@@ -1,0 +1,193 @@
+using Exchange.Core.Data;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Exchange.Core.Hosting;
+
+/// <summary>The plumbing every service shares: database, logging, health, data protection, headers, start-up checks.</summary>
+public static class ExchangeHost
+{
+    public const string ReadyTag = "ready";
+
+    /// <summary>Settings whose shipped values are for development only; Production refuses to start with them.</summary>
+    public sealed class SecretSettings
+    {
+        public List<string> Keys { get; } = [];
+    }
+
+    public static WebApplicationBuilder AddExchangeDefaults(this WebApplicationBuilder builder, params string[] secretSettings)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddExchangeDatabase();
+        builder.Services.AddScoped<Audit.AuditLog>();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddHealthChecks()
+            .AddDbContextCheck<ExchangeDbContext>("database", tags: [ReadyTag]);
+
+        builder.Services.AddSingleton<DatabaseXmlRepository>();
+        builder.Services.AddDataProtection().SetApplicationName("exchange");
+        builder.Services.AddOptions<KeyManagementOptions>()
+            .Configure<DatabaseXmlRepository>((options, repository) => options.XmlRepository = repository);
+
+        // Behind a load balancer only the proxies named in configuration are believed, so a
+        // spoofed X-Forwarded-For changes neither rate-limit keys nor logged addresses.
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+        {
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            options.KnownIPNetworks.Clear();
+            options.KnownProxies.Clear();
+            foreach (var proxy in builder.Configuration.GetSection("Exchange:TrustedProxies").Get<string[]>() ?? [])
+            {
+                options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+            }
+        });
+
+        var secrets = new SecretSettings();
+        secrets.Keys.AddRange(secretSettings);
+        builder.Services.AddSingleton(secrets);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        return builder;
+    }
+
+    public static WebApplication UseExchangeDefaults(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+        }
+
+        app.Use((context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers.XContentTypeOptions = "nosniff";
+                headers["Referrer-Policy"] = "no-referrer";
+                if (!headers.ContainsKey("Content-Security-Policy"))
+                {
+                    headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+                }
+
+                headers.XFrameOptions = "DENY";
+                return Task.CompletedTask;
+            });
+            return next(context);
+        });
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>
+    /// Runs the service, or with the `migrate` argument applies migrations (and the demo seed
+    /// where enabled) and exits. Refuses to start, with a message naming the problem, when
+    /// Production holds development secrets or the database cannot be reached.
+    /// </summary>
+    public static async Task<int> RunExchangeAsync(this WebApplication app, string[] args)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Exchange.Startup");
+        try
+        {
+            CheckProductionSecrets(app);
+            var seedDemo = app.Configuration.GetValue("Exchange:Demo:Seed", false);
+            if (seedDemo && app.Environment.IsProduction())
+            {
+                throw new StartupException("Exchange:Demo:Seed is true, but demo data is refused in Production. Remove the setting.");
+            }
+
+            await CheckDatabaseAsync(app.Services);
+
+            var migrateOnly = args.Contains("migrate");
+            var options = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            if (migrateOnly || options.MigrateOnStart)
+            {
+                await DatabaseMigrator.MigrateAsync(app.Services);
+                if (seedDemo)
+                {
+                    await using var scope = app.Services.CreateAsyncScope();
+                    await DemoSeed.SeedAsync(scope.ServiceProvider.GetRequiredService<ExchangeDbContext>(), TimeProvider.System);
+                    logger.LogInformation("Demo data is in place");
+                }
+            }
+
+            if (migrateOnly)
+            {
+                return 0;
+            }
+
+            await app.RunAsync();
+            return 0;
+        }
+        catch (StartupException ex)
+        {
+            logger.LogCritical("Refusing to start: {Reason}", ex.Message);
+            await Console.Error.WriteLineAsync($"Refusing to start: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static void CheckProductionSecrets(WebApplication app)
+    {
+        if (!app.Environment.IsProduction())
+        {
+            return;
+        }
+
+        foreach (var key in app.Services.GetRequiredService<SecretSettings>().Keys)
+        {
+            var value = app.Configuration[key];
+            if (string.IsNullOrWhiteSpace(value) || value.StartsWith("dev-", StringComparison.Ordinal))
+            {
+                throw new StartupException($"setting '{key}' holds no value or a development value. Set a real secret through the environment ({key.Replace(":", "__")}).");
+            }
+        }
+    }
+
+    private static async Task CheckDatabaseAsync(IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ExchangeDbContext>();
+        string? problem = null;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            // Opening a connection, not CanConnect: for SQLite that reports a file not yet created as unreachable.
+            await db.Database.OpenConnectionAsync(timeout.Token);
+            await db.Database.CloseConnectionAsync();
+        }
+        catch (Exception ex)
+        {
+            // The provider's message names host and reason, never the password.
+            problem = ex.GetBaseException().Message;
+        }
+
+        if (problem != null)
+        {
+            var provider = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider;
+            throw new StartupException($"the {provider} database named by Exchange:Database:ConnectionString cannot be reached ({problem}).");
+        }
+    }
+
+    private sealed class StartupException(string message) : Exception(message);
+}

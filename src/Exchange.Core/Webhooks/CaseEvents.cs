@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Exchange.Core.Cases;
+
+namespace Exchange.Core.Webhooks;
+
+/// <summary>
+/// The case events members can subscribe to, and the one way to announce them: an outbox row
+/// added to the same context (and so the same transaction) as the change itself.
+/// </summary>
+public static class CaseEvents
+{
+    public const string Created = "case.created";
+    public const string Accepted = "case.accepted";
+    public const string InformationRequested = "case.information_requested";
+    public const string InformationProvided = "case.information_provided";
+    public const string Rejected = "case.rejected";
+    public const string Resolved = "case.resolved";
+    public const string Halted = "case.halted";
+    public const string NoteAdded = "case.note_added";
+    public const string Purged = "case.purged";
+    public const string DeadlinePassed = "case.deadline_passed";
+    public const string AgreementExpiring = "agreement.expiring";
+
+    public static readonly IReadOnlyList<string> All =
+        [Created, Accepted, InformationRequested, InformationProvided, Rejected, Resolved, Halted, NoteAdded, Purged, DeadlinePassed, AgreementExpiring];
+
+    /// <summary>
+    /// A thin payload in the Standard Webhooks shape: ids only. Receivers fetch the details through
+    /// the API, where need-to-know is checked at read time.
+    /// </summary>
+    public static OutboxMessage ForCase(string eventType, Guid caseId, string submittingMemberId, string receivingMemberId, DateTime now) => new()
+    {
+        EventType = eventType,
+        CaseId = caseId,
+        RecipientMemberIds = [submittingMemberId, receivingMemberId],
+        OccurredAt = now,
+        Payload = JsonSerializer.Serialize(new
+        {
+            type = eventType,
+            timestamp = now.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+            data = new { caseId },
+        }),
+    };
+
+    public static OutboxMessage ForCase(string eventType, CollaborationCase collaboration, DateTime now) =>
+        ForCase(eventType, collaboration.Id, collaboration.SubmittingMemberId, collaboration.ReceivingMemberId, now);
+}

@@ -1,0 +1,4 @@
+namespace Exchange.Portal;
+
+/// <summary>Names this service's assembly for tests that host it in process (WebApplicationFactory).</summary>
+public sealed class PortalHost;

@@ -1,0 +1,50 @@
+using System.Text.RegularExpressions;
+using Exchange.Testing;
+
+namespace Exchange.Foundation.Tests;
+
+/// <summary>No Docker engine runs here, so the deployment files are checked by reading them.</summary>
+public sealed partial class ComposeTests
+{
+    private static readonly string Compose = File.ReadAllText(Path.Combine(Repository.Root, "docker-compose.yml"));
+
+    [Theory]
+    [InlineData("postgres")]
+    [InlineData("identity")]
+    [InlineData("api")]
+    [InlineData("portal")]
+    [InlineData("jobs")]
+    public void Compose_names_every_service(string service)
+    {
+        Assert.Matches(new Regex($"^  {service}:\\s*$", RegexOptions.Multiline), Compose);
+    }
+
+    [Fact]
+    public void Every_dockerfile_exists_and_publishes_a_project_that_exists()
+    {
+        var dockerfiles = DockerfileLine().Matches(Compose).Select(m => m.Groups[1].Value).Distinct().ToList();
+
+        Assert.Equal(4, dockerfiles.Count);
+        foreach (var dockerfile in dockerfiles)
+        {
+            var path = Path.Combine(Repository.Root, dockerfile);
+            Assert.True(File.Exists(path), $"{dockerfile} is named by docker-compose.yml but does not exist");
+            var project = PublishLine().Match(File.ReadAllText(path));
+            Assert.True(project.Success, $"{dockerfile} publishes no project");
+            Assert.True(File.Exists(Path.Combine(Repository.Root, project.Groups[1].Value)), $"{dockerfile} publishes {project.Groups[1].Value}, which does not exist");
+        }
+    }
+
+    [Fact]
+    public void Compose_holds_no_secret_values_only_references_to_the_environment()
+    {
+        Assert.DoesNotContain("dev-", Compose);
+        Assert.Matches(new Regex(@"POSTGRES_PASSWORD: \$\{POSTGRES_PASSWORD:\?"), Compose);
+    }
+
+    [GeneratedRegex(@"dockerfile:\s*(\S+)")]
+    private static partial Regex DockerfileLine();
+
+    [GeneratedRegex(@"dotnet publish (\S+\.csproj)")]
+    private static partial Regex PublishLine();
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Exchange.Testing;
+
+namespace Exchange.Foundation.Tests;
+
+/// <summary>Starts the built services as real processes, as an operator would, in Production mode.</summary>
+public sealed class ProductionStartupTests
+{
+    [Fact]
+    public async Task Production_with_the_development_secret_exits_non_zero_naming_the_setting()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var result = await RunAsync("Exchange.Portal", database, new() { ["Exchange__Portal__ClientSecret"] = "dev-portal-secret" });
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Exchange:Portal:ClientSecret", result.Output);
+    }
+
+    [Fact]
+    public async Task Production_with_an_unreachable_database_exits_non_zero_with_a_clear_message()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var result = await RunAsync("Exchange.Api", database, new()
+        {
+            ["Exchange__Database__Provider"] = "Postgres",
+            ["Exchange__Database__ConnectionString"] = "Host=127.0.0.1;Port=1;Username=exchange;Password=unused;Timeout=3",
+        });
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("database", result.Output);
+        Assert.Contains("cannot be reached", result.Output);
+    }
+
+    [Fact]
+    public async Task Production_refuses_the_demo_seed()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var result = await RunAsync("Exchange.Jobs", database, new() { ["Exchange__Demo__Seed"] = "true" });
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Exchange:Demo:Seed", result.Output);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string project, TestDatabase database, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet", [Repository.HostAssembly(project)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment["Exchange__Database__Provider"] = database.Provider.ToString();
+        start.Environment["Exchange__Database__ConnectionString"] = database.ConnectionString;
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{project} kept running in Production instead of refusing to start.");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
