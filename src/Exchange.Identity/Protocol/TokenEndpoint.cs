@@ -10,6 +10,8 @@ public static class TokenEndpoint
         HttpContext context,
         ClientAuthenticator authenticator,
         TokenRateLimiter rateLimiter,
+        AuthorizationCodeGrant codeGrant,
+        RefreshTokenGrant refreshGrant,
         TokenService tokens,
         ILoggerFactory loggers)
     {
@@ -39,7 +41,7 @@ public static class TokenEndpoint
             return OAuthJsonResult.Error(OAuthErrors.InvalidRequest, "grant_type is missing.");
         }
 
-        if (grantType is not GrantTypes.ClientCredentials)
+        if (grantType is not (GrantTypes.ClientCredentials or GrantTypes.AuthorizationCode or GrantTypes.RefreshToken))
         {
             return OAuthJsonResult.Error(OAuthErrors.UnsupportedGrantType);
         }
@@ -49,7 +51,12 @@ public static class TokenEndpoint
             return OAuthJsonResult.Error(OAuthErrors.UnauthorizedClient, "The client may not use this grant type.");
         }
 
-        return await ClientCredentialsAsync(client, form, tokens, context.RequestAborted);
+        return grantType switch
+        {
+            GrantTypes.ClientCredentials => await ClientCredentialsAsync(client, form, tokens, context.RequestAborted),
+            GrantTypes.AuthorizationCode => await codeGrant.RedeemAsync(client, form, context.RequestAborted),
+            _ => await refreshGrant.RedeemAsync(client, form, context.RequestAborted),
+        };
     }
 
     private static async Task<IResult> ClientCredentialsAsync(OAuthClient client, IFormCollection form, TokenService tokens, CancellationToken cancellationToken)
