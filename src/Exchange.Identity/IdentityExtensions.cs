@@ -6,6 +6,7 @@ using Exchange.Identity.Account;
 using Exchange.Identity.Configuration;
 using Exchange.Identity.Keys;
 using Exchange.Identity.Protocol;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -27,15 +28,12 @@ public static class IdentityExtensions
             .BindConfiguration(IdentityServerOptions.Section)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<IdentityServerOptions>>(new IdentityServerOptionsValidator(builder.Environment));
-        var settings = builder.Configuration.GetSection(IdentityServerOptions.Section).Get<IdentityServerOptions>() ?? new IdentityServerOptions();
-
+        // Settings are read when options are built, not here: tests and hosts may still add configuration.
         services.AddIdentityCore<ExchangeUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
                 o.Password.RequiredLength = 12;
                 o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = settings.MaxFailedPasswordAttempts;
-                o.Lockout.DefaultLockoutTimeSpan = settings.LockoutDuration;
                 o.ClaimsIdentity.UserIdClaimType = "sub";
                 o.ClaimsIdentity.SecurityStampClaimType = LoginEndpoints.SecurityStampClaim;
             })
@@ -43,26 +41,34 @@ public static class IdentityExtensions
             .AddEntityFrameworkStores<ExchangeDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
-
-        // The __Host- prefix needs the Secure flag, which browsers only accept over HTTPS: over plain
-        // HTTP (local development) the cookie goes without the prefix rather than being dropped.
-        var https = settings.IssuerUri.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
-        services.AddAuthentication(SessionScheme)
-            .AddCookie(SessionScheme, o =>
-            {
-                o.Cookie.Name = https ? "__Host-exchange-identity" : "exchange-identity";
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.Path = "/";
-                o.Cookie.SecurePolicy = https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromHours(8);
-                o.SlidingExpiration = true;
-                o.LoginPath = LoginEndpoints.LoginPath;
-            })
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AccessTokenAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
-        services.AddAntiforgery(o =>
+        services.AddOptions<IdentityOptions>().Configure<IOptions<IdentityServerOptions>>((o, settings) =>
         {
+            o.Lockout.MaxFailedAccessAttempts = settings.Value.MaxFailedPasswordAttempts;
+            o.Lockout.DefaultLockoutTimeSpan = settings.Value.LockoutDuration;
+        });
+
+        services.AddAuthentication(SessionScheme)
+            .AddCookie(SessionScheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AccessTokenAuthenticationHandler.SchemeName, null);
+        // The __Host- prefix needs the Secure flag, which browsers only accept over HTTPS: over plain
+        // HTTP (local development) the cookies go without the prefix rather than being dropped.
+        services.AddOptions<CookieAuthenticationOptions>(SessionScheme).Configure<IOptions<IdentityServerOptions>>((o, settings) =>
+        {
+            var https = settings.Value.IsHttps;
+            o.Cookie.Name = https ? "__Host-exchange-identity" : "exchange-identity";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.Path = "/";
+            o.Cookie.SecurePolicy = https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            o.LoginPath = LoginEndpoints.LoginPath;
+        });
+        services.AddAuthorization();
+        services.AddAntiforgery();
+        services.AddOptions<AntiforgeryOptions>().Configure<IOptions<IdentityServerOptions>>((o, settings) =>
+        {
+            var https = settings.Value.IsHttps;
             o.Cookie.Name = https ? "__Host-exchange-antiforgery" : "exchange-antiforgery";
             o.Cookie.SecurePolicy = https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             o.Cookie.SameSite = SameSiteMode.Strict;
@@ -81,9 +87,13 @@ public static class IdentityExtensions
                 return ValueTask.CompletedTask;
             };
             // Per client address; behind a proxy the address is the forwarded one only if the proxy is trusted (ExchangeHost).
-            o.AddPolicy(LoginEndpoints.RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.LoginAttemptsPerIpPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.AddPolicy(LoginEndpoints.RateLimitPolicy, context =>
+            {
+                var permits = context.RequestServices.GetRequiredService<IOptions<IdentityServerOptions>>().Value.LoginAttemptsPerIpPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
         });
 
         services.AddSingleton<SigningKeyService>();

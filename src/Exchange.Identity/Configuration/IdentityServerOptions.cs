@@ -37,6 +37,8 @@ public sealed class IdentityServerOptions
     /// <summary>The issuer without a trailing slash, which endpoint addresses are built on.</summary>
     public string IssuerUri => (Issuer ?? "http://localhost").TrimEnd('/');
 
+    public bool IsHttps => IssuerUri.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Retired keys stay published until every token they signed has expired.</summary>
     public TimeSpan SigningKeyRetention =>
         (AccessTokenLifetime > IdTokenLifetime ? AccessTokenLifetime : IdTokenLifetime) + TimeSpan.FromMinutes(5);
