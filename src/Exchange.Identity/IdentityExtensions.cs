@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Exchange.Core.Data;
 using Exchange.Core.Identity;
 using Exchange.Identity.Account;
+using Exchange.Identity.Admin;
 using Exchange.Identity.Configuration;
 using Exchange.Identity.Keys;
 using Exchange.Identity.Protocol;
@@ -64,7 +65,7 @@ public static class IdentityExtensions
             o.SlidingExpiration = true;
             o.LoginPath = LoginEndpoints.LoginPath;
         });
-        services.AddAuthorization();
+        services.AddAuthorization(Admin.AdminEndpoints.AddAdminPolicy);
         services.AddAntiforgery();
         services.AddOptions<AntiforgeryOptions>().Configure<IOptions<IdentityServerOptions>>((o, settings) =>
         {
@@ -128,6 +129,7 @@ public static class IdentityExtensions
         app.MapGet(LoginEndpoints.LoginPath, LoginEndpoints.Show);
         app.MapPost(LoginEndpoints.LoginPath, LoginEndpoints.SubmitAsync).RequireRateLimiting(LoginEndpoints.RateLimitPolicy).DisableAntiforgery();
         app.MapGet("/account/site.css", HtmlPage.Stylesheet);
+        app.MapAdminEndpoints();
         return app;
     }
 }
