@@ -147,9 +147,15 @@ internal sealed class IdentityServerOptionsValidator(IHostEnvironment environmen
             }
         }
         else if (!Uri.TryCreate(options.Issuer, UriKind.Absolute, out var issuer) || issuer.Query.Length > 0 || issuer.Fragment.Length > 0
-                 || (issuer.Scheme != Uri.UriSchemeHttps && !(issuer.Scheme == Uri.UriSchemeHttp && !environment.IsProduction())))
+                 || (issuer.Scheme != Uri.UriSchemeHttps && issuer.Scheme != Uri.UriSchemeHttp))
         {
-            failures.Add("Exchange:Identity:Issuer must be an absolute https URL without query or fragment.");
+            failures.Add("Exchange:Identity:Issuer must be an absolute URL without query or fragment.");
+        }
+        else if (issuer.Scheme == Uri.UriSchemeHttp && environment.IsProduction() && !options.AllowHttpIssuer)
+        {
+            // OAuth needs TLS (RFC 6749 section 1.6). Behind a TLS-terminating proxy on a private
+            // network an operator may say so explicitly.
+            failures.Add("Exchange:Identity:Issuer is http in Production. Use https, or set Exchange:Identity:AllowHttpIssuer=true where TLS ends in front of Identity.");
         }
 
         if (options.SigningKeyPrePublish >= options.SigningKeyLifetime)

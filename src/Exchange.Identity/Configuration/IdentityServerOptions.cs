@@ -11,6 +11,9 @@ public sealed class IdentityServerOptions
     /// </summary>
     public string? Issuer { get; set; }
 
+    /// <summary>Production refuses an http issuer unless this says TLS ends in front of Identity.</summary>
+    public bool AllowHttpIssuer { get; set; }
+
     public string Audience { get; set; } = "exchange-api";
 
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
