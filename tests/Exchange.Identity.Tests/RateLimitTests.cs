@@ -1,0 +1,56 @@
+using System.Net;
+
+namespace Exchange.Identity.Tests;
+
+public sealed class RateLimitTests : IAsyncLifetime
+{
+    private IdentityServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await IdentityServer.StartAsync(new()
+    {
+        ["Exchange:Identity:TokenRequestsPerClientPerMinute"] = "5",
+        ["Exchange:Identity:LoginAttemptsPerIpPerMinute"] = "3",
+    });
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Repeated_token_requests_for_one_client_are_throttled_with_retry_after_while_other_clients_go_on()
+    {
+        using var client = _server.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 7; i++)
+        {
+            last?.Dispose();
+            last = await client.PostFormAsync("/connect/token", [("grant_type", "client_credentials")], Protocol.Basic("acme-crm", "guess-" + i));
+            statuses.Add(last.StatusCode);
+        }
+
+        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.Unauthorized));
+        Assert.Equal(HttpStatusCode.TooManyRequests, last!.StatusCode);
+        Assert.True(int.Parse(last.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        last.Dispose();
+        using var other = await client.PostFormAsync("/connect/token", [("grant_type", "client_credentials")], Protocol.Basic("globex-crm", "dev-globex-crm-secret"));
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Repeated_sign_in_attempts_from_one_address_are_throttled_with_retry_after()
+    {
+        using var browser = _server.CreateBrowser();
+        var returnUrl = Protocol.AuthorizeUrl(Protocol.NewVerifier());
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await browser.SubmitLoginAsync(returnUrl, "nobody@acme.example", "Wrong-Passw0rd!");
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.True(response.Headers.Contains("Retry-After"));
+            }
+        }
+
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests], statuses);
+    }
+}
