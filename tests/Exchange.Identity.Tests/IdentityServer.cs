@@ -60,6 +60,7 @@ public sealed class IdentityServer : IAsyncDisposable
             ["Exchange:Identity:PortalPostLogoutRedirectUri"] = "https://portal.example/",
             ["Exchange:Identity:LoginAttemptsPerIpPerMinute"] = "1000",
             ["Exchange:Identity:TokenRequestsPerClientPerMinute"] = "1000",
+            ["Exchange:Identity:FailedClientAuthenticationsPerMinute"] = "1000",
         };
         foreach (var (key, value) in settings ?? [])
         {
