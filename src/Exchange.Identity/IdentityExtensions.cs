@@ -128,6 +128,9 @@ public static class IdentityExtensions
 
         app.MapGet(LoginEndpoints.LoginPath, LoginEndpoints.Show);
         app.MapPost(LoginEndpoints.LoginPath, LoginEndpoints.SubmitAsync).RequireRateLimiting(LoginEndpoints.RateLimitPolicy).DisableAntiforgery();
+        app.MapPost(LoginEndpoints.SecondFactorPath, LoginEndpoints.SubmitSecondFactorAsync).RequireRateLimiting(LoginEndpoints.RateLimitPolicy).DisableAntiforgery();
+        app.MapGet(TwoFactorEndpoints.Path, TwoFactorEndpoints.ShowAsync);
+        app.MapPost(TwoFactorEndpoints.Path, TwoFactorEndpoints.EnableAsync).RequireRateLimiting(LoginEndpoints.RateLimitPolicy).DisableAntiforgery();
         app.MapGet("/account/site.css", HtmlPage.Stylesheet);
         app.MapAdminEndpoints();
         return app;

@@ -278,3 +278,60 @@ public sealed class AuthorizationCodeTests(IdentityServerFixture fixture) : ICla
         Assert.False(response.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.Contains("exchange-identity=", StringComparison.Ordinal)));
     }
 }
+
+public sealed class PublicClientAndTokenTypeTests(IdentityServerFixture fixture) : IClassFixture<IdentityServerFixture>
+{
+    [Fact]
+    public async Task A_public_client_redeems_its_code_with_pkce_alone_and_may_not_send_a_secret()
+    {
+        await using (var db = fixture.Server.Database.CreateContext())
+        {
+            db.OAuthClients.Add(new OAuthClient
+            {
+                ClientId = "public-app",
+                DisplayName = "public",
+                MemberId = "operator",
+                Type = ClientType.Public,
+                AllowedGrantTypes = [GrantTypes.AuthorizationCode],
+                AllowedScopes = ["openid", Scopes.CasesRead],
+                RedirectUris = [IdentityServer.AppRedirect],
+                FirstParty = true,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        using var browser = fixture.Server.CreateBrowser();
+        using var client = fixture.Server.CreateClient();
+        var verifier = Protocol.NewVerifier();
+        var (code, _) = await browser.AuthorizeAsync(verifier, scope: "openid cases:read", clientId: "public-app");
+        var (code2, _) = await browser.AuthorizeAsync(verifier, scope: "openid cases:read", clientId: "public-app");
+
+        using var withSecret = await client.PostFormAsync("/connect/token",
+            [("grant_type", "authorization_code"), ("code", code2), ("redirect_uri", IdentityServer.AppRedirect), ("code_verifier", verifier), ("client_id", "public-app"), ("client_secret", "anything")]);
+        using var ok = await client.PostFormAsync("/connect/token",
+            [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", IdentityServer.AppRedirect), ("code_verifier", verifier), ("client_id", "public-app")]);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, withSecret.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.False((await ok.JsonAsync()).TryGetProperty("refresh_token", out _));
+    }
+
+    [Fact]
+    public async Task An_id_token_is_not_accepted_as_an_access_token()
+    {
+        using var browser = fixture.Server.CreateBrowser();
+        using var client = fixture.Server.CreateClient();
+        var verifier = Protocol.NewVerifier();
+        var (code, _) = await browser.AuthorizeAsync(verifier);
+        using var redeemed = await client.RedeemCodeAsync(code, verifier);
+        var idToken = (await redeemed.JsonAsync()).GetProperty("id_token").GetString()!;
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/connect/userinfo");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", idToken);
+        using var userinfo = await client.SendAsync(request);
+        using var introspection = await client.IntrospectAsync(idToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, userinfo.StatusCode);
+        Assert.False((await introspection.JsonAsync()).GetProperty("active").GetBoolean());
+    }
+}

@@ -16,14 +16,14 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Exchange.Identity.Tests;
 
-/// <summary>A clock the tests move: key rotation, code and token expiry without waiting.</summary>
+/// <summary>Real time plus however far a test has moved it: key rotation, code and token expiry without waiting.</summary>
 public sealed class TestClock : TimeProvider
 {
-    private DateTimeOffset _now = DateTimeOffset.UtcNow;
+    private TimeSpan _offset;
 
-    public override DateTimeOffset GetUtcNow() => _now;
+    public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow + _offset;
 
-    public void Advance(TimeSpan by) => _now += by;
+    public void Advance(TimeSpan by) => _offset += by;
 }
 
 /// <summary>Identity in process on its own database, with the demo data and test clients, over HTTPS on TestServer.</summary>
@@ -60,6 +60,7 @@ public sealed class IdentityServer : IAsyncDisposable
             ["Exchange:Identity:PortalPostLogoutRedirectUri"] = "https://portal.example/",
             ["Exchange:Identity:LoginAttemptsPerIpPerMinute"] = "1000",
             ["Exchange:Identity:TokenRequestsPerClientPerMinute"] = "1000",
+            ["Exchange:Identity:FailedClientAuthenticationsPerMinute"] = "1000",
         };
         foreach (var (key, value) in settings ?? [])
         {

@@ -8,31 +8,49 @@ public sealed class RateLimitTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _server = await IdentityServer.StartAsync(new()
     {
-        ["Exchange:Identity:TokenRequestsPerClientPerMinute"] = "5",
+        ["Exchange:Identity:TokenRequestsPerClientPerMinute"] = "8",
+        ["Exchange:Identity:FailedClientAuthenticationsPerMinute"] = "5",
         ["Exchange:Identity:LoginAttemptsPerIpPerMinute"] = "3",
     });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
-    public async Task Repeated_token_requests_for_one_client_are_throttled_with_retry_after_while_other_clients_go_on()
+    public async Task Repeated_bad_secrets_for_one_client_are_throttled_with_retry_after_even_with_the_right_secret_while_other_clients_go_on()
     {
         using var client = _server.CreateClient();
         var statuses = new List<HttpStatusCode>();
-        HttpResponseMessage? last = null;
-        for (var i = 0; i < 7; i++)
+        for (var i = 0; i < 6; i++)
         {
-            last?.Dispose();
-            last = await client.PostFormAsync("/connect/token", [("grant_type", "client_credentials")], Protocol.Basic("acme-crm", "guess-" + i));
-            statuses.Add(last.StatusCode);
+            using var response = await client.PostFormAsync("/connect/token", [("grant_type", "client_credentials")], Protocol.Basic("acme-crm", "guess-" + i));
+            statuses.Add(response.StatusCode);
         }
 
-        Assert.Equal(5, statuses.Count(s => s == HttpStatusCode.Unauthorized));
-        Assert.Equal(HttpStatusCode.TooManyRequests, last!.StatusCode);
-        Assert.True(int.Parse(last.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0);
-        last.Dispose();
+        using var right = await client.PostFormAsync("/connect/token", [("grant_type", "client_credentials")], Protocol.Basic("acme-crm", "dev-acme-crm-secret"));
         using var other = await client.PostFormAsync("/connect/token", [("grant_type", "client_credentials")], Protocol.Basic("globex-crm", "dev-globex-crm-secret"));
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 5), HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        Assert.True(int.Parse(right.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0);
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Many_good_requests_of_one_client_are_throttled_too_with_retry_after()
+    {
+        using var client = _server.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 9; i++)
+        {
+            using var response = await client.PostFormAsync("/connect/token", [("grant_type", "client_credentials")], Protocol.Basic("initech-crm", "dev-initech-crm-secret"));
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.True(response.Headers.Contains("Retry-After"));
+            }
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 8), HttpStatusCode.TooManyRequests], statuses);
     }
 
     [Fact]

@@ -32,7 +32,10 @@ public sealed class IdentityServerOptions
     public string? PortalRedirectUri { get; set; }
     public string? PortalPostLogoutRedirectUri { get; set; }
 
-    public int TokenRequestsPerClientPerMinute { get; set; } = 300;
+    /// <summary>All requests of one client id to the token, revocation and introspection endpoints.</summary>
+    public int TokenRequestsPerClientPerMinute { get; set; } = 1200;
+    /// <summary>Failed client authentications for one client id before it is refused for the rest of the minute.</summary>
+    public int FailedClientAuthenticationsPerMinute { get; set; } = 10;
     public int LoginAttemptsPerIpPerMinute { get; set; } = 30;
     public int MaxFailedPasswordAttempts { get; set; } = 5;
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
