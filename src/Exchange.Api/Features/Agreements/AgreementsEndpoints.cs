@@ -1,5 +1,4 @@
 using Exchange.Api.Auth;
-using Exchange.Api.Features.Cases;
 using Exchange.Api.Http;
 using Exchange.Core.Agreements;
 using Exchange.Core.Audit;
