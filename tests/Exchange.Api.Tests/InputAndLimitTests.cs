@@ -26,6 +26,7 @@ public sealed class InputAndLimitTests(LimitedFixture hosts) : IClassFixture<Lim
             ("""{"receivingMemberId":"globex","receivingMemberId":"initech"}""", "application/json", HttpStatusCode.BadRequest),
             ("""{"severity":"high"}""", "application/json", HttpStatusCode.BadRequest),
             ("receivingMemberId=globex", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType),
+            (new string('[', 100) + new string(']', 100), "application/json", HttpStatusCode.BadRequest),
             ("{\"fields\":{\"summary\":\"" + new string('x', 5000) + "\"}}", "application/json", HttpStatusCode.RequestEntityTooLarge),
         };
         foreach (var (body, contentType, status) in cases)
@@ -39,6 +40,12 @@ public sealed class InputAndLimitTests(LimitedFixture hosts) : IClassFixture<Lim
             Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
             Assert.DoesNotContain("Exchange.Api", text, StringComparison.Ordinal);
         }
+
+        // Bytes that are not UTF-8 inside a JSON string.
+        using var badUtf8 = new ByteArrayContent([.. "{\"submitterCaseReference\":\""u8.ToArray(), 0xC3, 0x28, .. "\"}"u8.ToArray()]);
+        badUtf8.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var utf8Response = await client.PostAsync("/api/v1/cases/preview", badUtf8);
+        Assert.Equal(HttpStatusCode.BadRequest, utf8Response.StatusCode);
     }
 
     [Fact]
