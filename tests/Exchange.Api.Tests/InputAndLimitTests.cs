@@ -5,11 +5,20 @@ namespace Exchange.Api.Tests;
 
 public sealed class LimitedFixture : ApiFixture
 {
+    public TestClient Opener { get; private set; } = null!;
+
+    protected override Task SeedMoreAsync(Exchange.Core.Data.ExchangeDbContext db)
+    {
+        Opener = AddMemberWithClient(db, "rl-opener", "EU");
+        return Task.CompletedTask;
+    }
+
     protected override IDictionary<string, string?> ServiceSettings => new Dictionary<string, string?>
     {
         ["Exchange:Api:RequestsPerWindow"] = "8",
         ["Exchange:Api:RateLimitWindow"] = "00:01:00",
         ["Exchange:Api:MaxRequestBodyBytes"] = "4096",
+        ["Exchange:Api:CaseCreationsPerWindow"] = "2",
     };
 }
 
@@ -68,5 +77,20 @@ public sealed class InputAndLimitTests(LimitedFixture hosts) : IClassFixture<Lim
 
         var initech = await hosts.ClientAsync(ApiFixture.Initech);
         await (await initech.GetAsync("/api/v1/field-catalogue")).ExpectAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Case_creation_has_its_own_tighter_limit_per_client()
+    {
+        var opener = await hosts.ClientAsync(hosts.Opener);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await opener.PostAsync("/api/v1/cases", Api.CaseBody("globex", Guid.NewGuid()));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.UnprocessableEntity, HttpStatusCode.UnprocessableEntity, HttpStatusCode.TooManyRequests], statuses);
+        await (await opener.GetAsync("/api/v1/field-catalogue")).ExpectAsync(HttpStatusCode.OK);
     }
 }
