@@ -42,7 +42,8 @@ public sealed record CaseDto(
     string? RejectionReason,
     string? HaltReason,
     string? StepsTaken,
-    string? Conclusion)
+    string? Conclusion,
+    DateTimeOffset? RespondedAt = null)
 {
     public string? Field(string name) => Fields?.GetValueOrDefault(name);
 
