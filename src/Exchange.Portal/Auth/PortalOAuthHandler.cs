@@ -63,6 +63,14 @@ public sealed class PortalOAuthHandler(
         }
 
         properties.Items.Remove(NonceItem);
+        // The in-box handler saves access and refresh tokens only; sign-out needs the id_token as its hint.
+        if (Options.SaveTokens)
+        {
+            var saved = properties.GetTokens().ToList();
+            saved.Add(new AuthenticationToken { Name = "id_token", Value = idToken });
+            properties.StoreTokens(saved);
+        }
+
         var user = new ClaimsIdentity(Scheme.Name, PortalClaims.Name, PortalClaims.Role);
         AddClaims(user, validated.ClaimsIdentity.Claims);
 
