@@ -149,6 +149,7 @@ public static class PortalExtensions
             return next(context);
         });
 
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
         app.UseStaticFiles();
         app.UseRouting();
         app.UseAuthentication();

@@ -11,13 +11,15 @@ public sealed record MemberDto(
     string LegalName,
     string Region,
     IntakePolicyDto? IntakePolicy,
-    string? SupportContact = null);
+    string? SupportContact = null,
+    string? EscalationContact = null,
+    string? Retention = null);
 
+/// <summary>Response targets are TimeSpans keyed by severity ("1" to "4").</summary>
 public sealed record IntakePolicyDto(
     List<string> RequiredFields,
     List<string> AcceptedFields,
     string FreeTextPersonalData,
-    string? Retention,
     Dictionary<string, string>? ResponseTargets);
 
 public sealed record CatalogueFieldDto(string Name, string Category, string? Description = null, bool FreeText = false, int MaxLength = 0);
@@ -43,14 +45,19 @@ public sealed record CaseDto(
     string? HaltReason,
     string? StepsTaken,
     string? Conclusion,
-    DateTimeOffset? RespondedAt = null)
+    DateTimeOffset? RespondedAt = null,
+    string? Summary = null)
 {
-    public string? Field(string name) => Fields?.GetValueOrDefault(name);
+    /// <summary>A field's value; list lines carry only the summary, at the top level.</summary>
+    public string? Field(string name) => Fields?.GetValueOrDefault(name) ?? (name == "summary" ? Summary : null);
 
     public string CounterpartOf(string? memberId) => memberId == SubmittingMemberId ? ReceivingMemberId : SubmittingMemberId;
 }
 
 public sealed record CasePage(List<CaseDto> Items, string? NextCursor);
+
+/// <summary>What the receiver would see if the case were sent now; nothing is stored.</summary>
+public sealed record CasePreviewDto(string ReceivingMemberId, Dictionary<string, string> Fields, List<WithheldFieldDto> WithheldFields);
 
 public sealed record NoteDto(Guid Id, string AuthorMemberId, string? AuthorInitials, string? Kind, string Body, DateTimeOffset CreatedAt);
 
@@ -70,11 +77,13 @@ public sealed record AgreementDto(
     List<string> PermittedCategories,
     List<string> PermittedRegions,
     List<AgreementPartyDto> Parties,
+    DateTimeOffset? CreatedAt = null,
     DateTimeOffset? TerminatedAt = null,
     string? TerminationReason = null);
 
 public sealed record CustomerAuthorisationDto(
     Guid Id,
+    string SubmittingMemberId,
     string CustomerOrganisation,
     List<string> ReceivingMemberIds,
     string Purpose,

@@ -46,6 +46,17 @@ public static class Explanations
         };
     }
 
+    /// <summary>Why a field was withheld, in words (the API's stable reason codes).</summary>
+    public static string WithheldReason(string reason) => reason switch
+    {
+        "not_accepted_by_receiver" => "The receiving member does not ask for this field.",
+        "category_not_permitted_by_agreement" => "The agreement between you does not permit this kind of data.",
+        "category_not_authorised" => "The customer's authorisation does not cover this kind of data.",
+        "special_category" => "Special category data is never shared through the exchange.",
+        "personal_data_redacted" => "Personal data in this text was replaced before it was stored; the rest was passed on.",
+        _ => reason.Replace('_', ' '),
+    };
+
     public static string State(string status) => status switch
     {
         "submitted" => "Submitted",

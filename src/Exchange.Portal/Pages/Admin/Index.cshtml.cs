@@ -32,7 +32,7 @@ public sealed class IndexModel(ExchangeApi api) : PageModel
             RequiredFields = policy?.RequiredFields ?? [],
             AcceptedFields = policy?.AcceptedFields ?? [],
             FreeTextPersonalData = policy?.FreeTextPersonalData ?? "redact",
-            RetentionDays = ParseSpan(policy?.Retention)?.TotalDays is { } days ? (int)days : null,
+            RetentionDays = ParseSpan(Member.Retention)?.TotalDays is { } days ? (int)days : null,
             TargetHours = Enumerable.Range(1, 4).ToDictionary(
                 s => s,
                 s => policy?.ResponseTargets?.GetValueOrDefault(s.ToString(CultureInfo.InvariantCulture)) is { } t && ParseSpan(t) is { } span ? (double?)span.TotalHours : null),

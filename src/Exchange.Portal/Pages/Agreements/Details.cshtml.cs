@@ -29,7 +29,6 @@ public sealed class DetailsModel(ExchangeApi api) : PageModel
             partyId = Input.PartyId,
             signerName = Input.SignerName,
             signerRole = Input.SignerRole,
-            signedAt = Input.SignedOn?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
         }, ct);
         return await AfterAsync(result, $"The signature of {Input.PartyId} was recorded.", ct);
     }
@@ -70,7 +69,6 @@ public sealed class DetailsModel(ExchangeApi api) : PageModel
         public string? PartyId { get; set; }
         public string? SignerName { get; set; }
         public string? SignerRole { get; set; }
-        public DateOnly? SignedOn { get; set; }
         public string? Reason { get; set; }
     }
 }

@@ -28,7 +28,6 @@ public sealed class NewModel(ExchangeApi api, TimeProvider clock) : PageModel
         var body = new
         {
             kind = Input.Kind,
-            partyIds = Input.PartyIds,
             documentReference = Input.DocumentReference,
             documentSha256 = Input.DocumentSha256?.Trim().ToLowerInvariant(),
             version = Input.Version,
@@ -36,6 +35,8 @@ public sealed class NewModel(ExchangeApi api, TimeProvider clock) : PageModel
             expiresAt = Input.ExpiresAt?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
             permittedCategories = Input.PermittedCategories,
             permittedRegions = (Input.PermittedRegions ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            // A framework agreement names one member (the exchange adds the operator), a bilateral one two.
+            memberIds = Input.PartyIds,
         };
         var result = await api.CreateAgreementAsync(body, ct);
         if (result.Ok && result.Value is { } created)

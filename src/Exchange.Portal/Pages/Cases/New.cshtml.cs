@@ -30,7 +30,7 @@ public sealed class NewModel(ExchangeApi api) : PageModel
     public IReadOnlySet<string> RequiredFields { get; private set; } = new HashSet<string>();
     public IReadOnlyList<CustomerAuthorisationDto>? Authorisations { get; private set; }
     public ApiProblem? Problem { get; private set; }
-    public CaseDto? Preview { get; private set; }
+    public CasePreviewDto? Preview { get; private set; }
     public CaseDto? Created { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)

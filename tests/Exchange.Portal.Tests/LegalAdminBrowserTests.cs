@@ -1,0 +1,49 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Exchange.Portal.Tests;
+
+/// <summary>The legal admin's agreement register, in Chromium against the real services.</summary>
+public sealed class LegalAdminBrowserTests(PortalBrowser browser) : IClassFixture<PortalBrowser>
+{
+    [Fact]
+    public async Task A_legal_admin_registers_a_bilateral_agreement_and_records_both_signatures_until_it_is_in_force()
+    {
+        var page = await browser.NewPageAsync();
+        try
+        {
+            await browser.SignInAsync(page, "lena@exchange.example");
+            await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Agreements" }).ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Register a new agreement" }).ClickAsync();
+
+            await page.GetByLabel("Bilateral collaboration agreement").CheckAsync();
+            await page.GetByLabel("Acme Software Ltd").CheckAsync();
+            await page.GetByLabel("Initech Inc.").CheckAsync();
+            await page.GetByLabel("Document reference").FillAsync("bilateral/2026/acme-initech.pdf");
+            await page.GetByLabel("Document SHA-256").FillAsync(new string('a', 64));
+            await page.GetByLabel("Regions data may go to").FillAsync("EU, US");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Register agreement" }).ClickAsync();
+
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Bilateral agreement: acme / initech");
+            foreach (var party in new[] { "acme", "initech" })
+            {
+                await page.GetByLabel("Party").SelectOptionAsync(party);
+                await page.GetByLabel("Signer's name").FillAsync(party == "acme" ? "Ada Acme" : "Ian Initech");
+                await page.GetByLabel("Signer's role").FillAsync("General counsel");
+                await page.GetByRole(AriaRole.Button, new() { Name = "Record signature" }).ClickAsync();
+                await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync($"The signature of {party} was recorded.");
+            }
+
+            await Expect(page.Locator("#agreement-status")).ToHaveTextAsync("in force");
+            await Expect(page.Locator("#signatures")).ToContainTextAsync("Ian Initech, General counsel");
+
+            await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Agreements" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "acme-initech" })).ToContainTextAsync("in force");
+        }
+        finally
+        {
+            await PortalBrowser.ScreenshotAsync(page, nameof(A_legal_admin_registers_a_bilateral_agreement_and_records_both_signatures_until_it_is_in_force));
+            await page.Context.CloseAsync();
+        }
+    }
+}
