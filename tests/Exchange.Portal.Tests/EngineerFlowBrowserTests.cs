@@ -52,7 +52,7 @@ public sealed class EngineerFlowBrowserTests(PortalBrowser browser) : IClassFixt
             await Expect(page.GetByText("Carla Customer")).ToHaveCountAsync(0);
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-            await page.WaitForURLAsync(Portal + "/");
+            await Expect(page).ToHaveURLAsync(Portal + "/");
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First).ToBeVisibleAsync();
         }
         finally
@@ -123,6 +123,29 @@ public sealed class EngineerFlowBrowserTests(PortalBrowser browser) : IClassFixt
         finally
         {
             await PortalBrowser.ScreenshotAsync(page, nameof(An_initech_engineer_cannot_see_a_case_between_acme_and_globex));
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_member_dashboard_draws_the_weekly_charts_as_svg()
+    {
+        await MemberSystem.AcmeCrm(browser.Services).OpenCaseToAsync("globex", "A case for the dashboard");
+        var page = await browser.NewPageAsync();
+        try
+        {
+            await browser.SignInAsync(page, "alice@acme.example");
+            await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Dashboard" }).ClickAsync();
+
+            var weekly = page.Locator("svg#chart-weekly");
+            await Expect(weekly).ToBeVisibleAsync();
+            await Expect(weekly.Locator("desc")).ToContainTextAsync("Opened:");
+            Assert.True(await weekly.Locator("rect").CountAsync() >= 16);
+            await Expect(page.Locator("svg#chart-deadline")).ToBeVisibleAsync();
+        }
+        finally
+        {
+            await PortalBrowser.ScreenshotAsync(page, nameof(The_member_dashboard_draws_the_weekly_charts_as_svg));
             await page.Context.CloseAsync();
         }
     }

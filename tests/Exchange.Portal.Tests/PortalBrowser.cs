@@ -19,6 +19,8 @@ public sealed class PortalBrowser : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        // Two shared cores and four services: give the page and the assertions time, not flakiness.
+        Assertions.SetDefaultExpectTimeout(30_000);
         await Services.InitializeAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -48,7 +50,8 @@ public sealed class PortalBrowser : IAsyncLifetime
             ViewportSize = phone ? new ViewportSize { Width = 390, Height = 844 } : new ViewportSize { Width = 1280, Height = 900 },
             Locale = "en-GB",
         });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(30_000);
+        context.SetDefaultNavigationTimeout(45_000);
         var page = await context.NewPageAsync();
         return page;
     }
@@ -61,7 +64,8 @@ public sealed class PortalBrowser : IAsyncLifetime
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(Exchange.Core.Data.DemoSeed.UserPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.StartsWith(Services.PortalUrl, StringComparison.Ordinal) && !url.Contains("/signin-oidc", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+        Assert.StartsWith(Services.PortalUrl, page.Url, StringComparison.Ordinal);
     }
 
     /// <summary>Saves the page as TestResults/screenshots/&lt;provider&gt;-&lt;name&gt;.png under the test output.</summary>

@@ -24,7 +24,7 @@ public sealed class SignInBrowserTests(PortalBrowser browser) : IClassFixture<Po
             Assert.True(session.Value.Length < 400, "the cookie carries only a session key, not the ticket");
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-            await page.WaitForURLAsync(browser.Services.PortalUrl + "/");
+            await Expect(page).ToHaveURLAsync(browser.Services.PortalUrl + "/");
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First).ToBeVisibleAsync();
 
             // Identity's session ended too: signing in again asks for the password.

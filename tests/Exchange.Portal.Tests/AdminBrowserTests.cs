@@ -3,9 +3,35 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Exchange.Portal.Tests;
 
-/// <summary>The legal admin's agreement register, in Chromium against the real services.</summary>
-public sealed class LegalAdminBrowserTests(PortalBrowser browser) : IClassFixture<PortalBrowser>
+/// <summary>The legal admin's agreement register and the member admin's settings, in Chromium against the real services.</summary>
+public sealed class AdminBrowserTests(PortalBrowser browser) : IClassFixture<PortalBrowser>
 {
+    [Fact]
+    public async Task A_member_admin_narrows_the_intake_policy_and_sets_a_response_target()
+    {
+        var page = await browser.NewPageAsync(phone: true);
+        try
+        {
+            await browser.SignInAsync(page, "greg@globex.example");
+            await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Member admin" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Globex Hardware GmbH");
+
+            await page.GetByRole(AriaRole.Checkbox, new() { Name = "Accept Customer contact e-mail" }).UncheckAsync();
+            await page.GetByLabel("Severity 1 - critical").FillAsync("2");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("The intake policy was saved.");
+            await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = "Accept Customer contact e-mail" })).Not.ToBeCheckedAsync();
+            await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = "Accept Customer contact name" })).ToBeCheckedAsync();
+            await Expect(page.GetByLabel("Severity 1 - critical")).ToHaveValueAsync("2");
+        }
+        finally
+        {
+            await PortalBrowser.ScreenshotAsync(page, nameof(A_member_admin_narrows_the_intake_policy_and_sets_a_response_target));
+            await page.Context.CloseAsync();
+        }
+    }
+
     [Fact]
     public async Task A_legal_admin_registers_a_bilateral_agreement_and_records_both_signatures_until_it_is_in_force()
     {
