@@ -12,7 +12,7 @@ namespace Exchange.Portal.Tests;
 /// as run.sh wires them. One instance per test class (xUnit class fixture); every process is
 /// killed when the class is done.
 /// </summary>
-public sealed class ExchangeServices : IAsyncLifetime
+public sealed class ExchangeServices(IReadOnlyDictionary<string, string>? extraSettings = null) : IAsyncLifetime
 {
     private readonly List<(string Name, Process Process, StringBuilder Log)> _processes = [];
 
@@ -47,6 +47,11 @@ public sealed class ExchangeServices : IAsyncLifetime
             ["Exchange__Portal__ClientId"] = "exchange-portal",
             ["Exchange__Portal__ClientSecret"] = "dev-portal-secret",
         };
+
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
 
         // Identity first: it migrates and seeds the database the others then share, so two
         // services never race to create the same tables.

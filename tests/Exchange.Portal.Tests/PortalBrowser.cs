@@ -3,17 +3,30 @@ using Microsoft.Playwright;
 
 namespace Exchange.Portal.Tests;
 
+/// <summary>The services with access tokens that live 50 seconds, inside the portal's one-minute refresh margin: every request refreshes.</summary>
+public sealed class ShortLivedTokensBrowser() : PortalBrowser(new Dictionary<string, string> { ["Exchange__Identity__AccessTokenLifetime"] = "00:00:50" });
+
 /// <summary>
 /// The four services plus one headless Debian Chromium, per test class. Playwright drives the
 /// system browser at /usr/bin/chromium; it never downloads one.
 /// </summary>
-public sealed class PortalBrowser : IAsyncLifetime
+public class PortalBrowser : IAsyncLifetime
 {
+    public PortalBrowser()
+        : this(null)
+    {
+    }
+
+    protected PortalBrowser(IReadOnlyDictionary<string, string>? settings)
+    {
+        Services = new ExchangeServices(settings);
+    }
+
     public const string ChromiumPath = "/usr/bin/chromium";
 
     private IPlaywright? _playwright;
 
-    public ExchangeServices Services { get; } = new();
+    public ExchangeServices Services { get; }
     public IBrowser Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()
