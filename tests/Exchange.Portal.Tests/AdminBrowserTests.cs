@@ -24,6 +24,7 @@ public sealed class AdminBrowserTests(PortalBrowser browser) : IClassFixture<Por
             await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = "Accept Customer contact e-mail" })).Not.ToBeCheckedAsync();
             await Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = "Accept Customer contact name" })).ToBeCheckedAsync();
             await Expect(page.GetByLabel("Severity 1 - critical")).ToHaveValueAsync("2");
+            Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways at phone width");
         }
         finally
         {
