@@ -3,9 +3,11 @@ using System.Threading.RateLimiting;
 using Exchange.Core.Data;
 using Exchange.Core.Identity;
 using Exchange.Identity.Account;
+using Exchange.Identity.Admin;
 using Exchange.Identity.Configuration;
 using Exchange.Identity.Keys;
 using Exchange.Identity.Protocol;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
@@ -27,15 +29,12 @@ public static class IdentityExtensions
             .BindConfiguration(IdentityServerOptions.Section)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<IdentityServerOptions>>(new IdentityServerOptionsValidator(builder.Environment));
-        var settings = builder.Configuration.GetSection(IdentityServerOptions.Section).Get<IdentityServerOptions>() ?? new IdentityServerOptions();
-
+        // Settings are read when options are built, not here: tests and hosts may still add configuration.
         services.AddIdentityCore<ExchangeUser>(o =>
             {
                 o.User.RequireUniqueEmail = true;
                 o.Password.RequiredLength = 12;
                 o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = settings.MaxFailedPasswordAttempts;
-                o.Lockout.DefaultLockoutTimeSpan = settings.LockoutDuration;
                 o.ClaimsIdentity.UserIdClaimType = "sub";
                 o.ClaimsIdentity.SecurityStampClaimType = LoginEndpoints.SecurityStampClaim;
             })
@@ -43,26 +42,34 @@ public static class IdentityExtensions
             .AddEntityFrameworkStores<ExchangeDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
-
-        // The __Host- prefix needs the Secure flag, which browsers only accept over HTTPS: over plain
-        // HTTP (local development) the cookie goes without the prefix rather than being dropped.
-        var https = settings.IssuerUri.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
-        services.AddAuthentication(SessionScheme)
-            .AddCookie(SessionScheme, o =>
-            {
-                o.Cookie.Name = https ? "__Host-exchange-identity" : "exchange-identity";
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Lax;
-                o.Cookie.Path = "/";
-                o.Cookie.SecurePolicy = https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
-                o.ExpireTimeSpan = TimeSpan.FromHours(8);
-                o.SlidingExpiration = true;
-                o.LoginPath = LoginEndpoints.LoginPath;
-            })
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AccessTokenAuthenticationHandler.SchemeName, null);
-        services.AddAuthorization();
-        services.AddAntiforgery(o =>
+        services.AddOptions<IdentityOptions>().Configure<IOptions<IdentityServerOptions>>((o, settings) =>
         {
+            o.Lockout.MaxFailedAccessAttempts = settings.Value.MaxFailedPasswordAttempts;
+            o.Lockout.DefaultLockoutTimeSpan = settings.Value.LockoutDuration;
+        });
+
+        services.AddAuthentication(SessionScheme)
+            .AddCookie(SessionScheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AccessTokenAuthenticationHandler.SchemeName, null);
+        // The __Host- prefix needs the Secure flag, which browsers only accept over HTTPS: over plain
+        // HTTP (local development) the cookies go without the prefix rather than being dropped.
+        services.AddOptions<CookieAuthenticationOptions>(SessionScheme).Configure<IOptions<IdentityServerOptions>>((o, settings) =>
+        {
+            var https = settings.Value.IsHttps;
+            o.Cookie.Name = https ? "__Host-exchange-identity" : "exchange-identity";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.Path = "/";
+            o.Cookie.SecurePolicy = https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            o.LoginPath = LoginEndpoints.LoginPath;
+        });
+        services.AddAuthorization(Admin.AdminEndpoints.AddAdminPolicy);
+        services.AddAntiforgery();
+        services.AddOptions<AntiforgeryOptions>().Configure<IOptions<IdentityServerOptions>>((o, settings) =>
+        {
+            var https = settings.Value.IsHttps;
             o.Cookie.Name = https ? "__Host-exchange-antiforgery" : "exchange-antiforgery";
             o.Cookie.SecurePolicy = https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
             o.Cookie.SameSite = SameSiteMode.Strict;
@@ -81,9 +88,13 @@ public static class IdentityExtensions
                 return ValueTask.CompletedTask;
             };
             // Per client address; behind a proxy the address is the forwarded one only if the proxy is trusted (ExchangeHost).
-            o.AddPolicy(LoginEndpoints.RateLimitPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.LoginAttemptsPerIpPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.AddPolicy(LoginEndpoints.RateLimitPolicy, context =>
+            {
+                var permits = context.RequestServices.GetRequiredService<IOptions<IdentityServerOptions>>().Value.LoginAttemptsPerIpPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
         });
 
         services.AddSingleton<SigningKeyService>();
@@ -117,7 +128,11 @@ public static class IdentityExtensions
 
         app.MapGet(LoginEndpoints.LoginPath, LoginEndpoints.Show);
         app.MapPost(LoginEndpoints.LoginPath, LoginEndpoints.SubmitAsync).RequireRateLimiting(LoginEndpoints.RateLimitPolicy).DisableAntiforgery();
+        app.MapPost(LoginEndpoints.SecondFactorPath, LoginEndpoints.SubmitSecondFactorAsync).RequireRateLimiting(LoginEndpoints.RateLimitPolicy).DisableAntiforgery();
+        app.MapGet(TwoFactorEndpoints.Path, TwoFactorEndpoints.ShowAsync);
+        app.MapPost(TwoFactorEndpoints.Path, TwoFactorEndpoints.EnableAsync).RequireRateLimiting(LoginEndpoints.RateLimitPolicy).DisableAntiforgery();
         app.MapGet("/account/site.css", HtmlPage.Stylesheet);
+        app.MapAdminEndpoints();
         return app;
     }
 }
@@ -135,9 +150,15 @@ internal sealed class IdentityServerOptionsValidator(IHostEnvironment environmen
             }
         }
         else if (!Uri.TryCreate(options.Issuer, UriKind.Absolute, out var issuer) || issuer.Query.Length > 0 || issuer.Fragment.Length > 0
-                 || (issuer.Scheme != Uri.UriSchemeHttps && !(issuer.Scheme == Uri.UriSchemeHttp && !environment.IsProduction())))
+                 || (issuer.Scheme != Uri.UriSchemeHttps && issuer.Scheme != Uri.UriSchemeHttp))
         {
-            failures.Add("Exchange:Identity:Issuer must be an absolute https URL without query or fragment.");
+            failures.Add("Exchange:Identity:Issuer must be an absolute URL without query or fragment.");
+        }
+        else if (issuer.Scheme == Uri.UriSchemeHttp && environment.IsProduction() && !options.AllowHttpIssuer)
+        {
+            // OAuth needs TLS (RFC 6749 section 1.6). Behind a TLS-terminating proxy on a private
+            // network an operator may say so explicitly.
+            failures.Add("Exchange:Identity:Issuer is http in Production. Use https, or set Exchange:Identity:AllowHttpIssuer=true where TLS ends in front of Identity.");
         }
 
         if (options.SigningKeyPrePublish >= options.SigningKeyLifetime)

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Security.Cryptography;
 using Exchange.Core.Identity;
 using Exchange.Identity.Protocol;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
 namespace Exchange.Identity.Account;
@@ -12,6 +14,7 @@ namespace Exchange.Identity.Account;
 public static class LoginEndpoints
 {
     public const string LoginPath = "/account/login";
+    public const string SecondFactorPath = "/account/login/two-factor";
     public const string RateLimitPolicy = "login";
     public const string SecurityStampClaim = "security_stamp";
 
@@ -27,6 +30,7 @@ public static class LoginEndpoints
         IAntiforgery antiforgery,
         UserManager<ExchangeUser> users,
         SignInManager<ExchangeUser> signIn,
+        IDataProtectionProvider dataProtection,
         TimeProvider clock,
         ILogger<LoginForm> logger)
     {
@@ -69,6 +73,80 @@ public static class LoginEndpoints
             return Form(context, antiforgery, returnUrl, email, GenericFailure, StatusCodes.Status400BadRequest);
         }
 
+        if (await users.GetTwoFactorEnabledAsync(user))
+        {
+            // The password is right; the session starts only once the authenticator code is too.
+            var pending = SecondFactor(dataProtection).Protect($"{user.Id}|{user.SecurityStamp}", TimeSpan.FromMinutes(5));
+            return SecondFactorForm(context, antiforgery, returnUrl, pending, error: null);
+        }
+
+        return await StartSessionAsync(context, user, returnUrl, clock, logger);
+    }
+
+    /// <summary>Second step for users with an authenticator app (TOTP, RFC 6238): the code, bound to the first step for five minutes.</summary>
+    public static async Task<IResult> SubmitSecondFactorAsync(
+        HttpContext context,
+        IAntiforgery antiforgery,
+        UserManager<ExchangeUser> users,
+        IDataProtectionProvider dataProtection,
+        TimeProvider clock,
+        ILogger<LoginForm> logger)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            return HtmlPage.Error("The sign-in form is malformed.");
+        }
+
+        try
+        {
+            await antiforgery.ValidateRequestAsync(context);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return HtmlPage.Error("The sign-in form has expired. Go back to the application and start again.");
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var returnUrl = form["returnUrl"].ToString();
+        var pending = form["pending"].ToString();
+        string[] parts;
+        try
+        {
+            parts = SecondFactor(dataProtection).Unprotect(pending).Split('|');
+        }
+        catch (CryptographicException)
+        {
+            return HtmlPage.Error("The sign-in has expired. Go back to the application and start again.");
+        }
+
+        if (!IsAuthorizeReturnUrl(returnUrl) || parts.Length != 2)
+        {
+            return HtmlPage.Error("Sign in from the application you want to use.");
+        }
+
+        var user = await users.FindByIdAsync(parts[0]);
+        if (user is not { IsActive: true } || user.SecurityStamp != parts[1] || await users.IsLockedOutAsync(user))
+        {
+            return HtmlPage.Error(GenericFailure);
+        }
+
+        var code = form["code"].ToString().Replace(" ", string.Empty, StringComparison.Ordinal);
+        if (code.Length is < 6 or > 8 || !await users.VerifyTwoFactorTokenAsync(user, TokenOptions.DefaultAuthenticatorProvider, code))
+        {
+            await users.AccessFailedAsync(user);
+            logger.LogWarning("Second factor failed for user {UserId}", user.Id);
+            return SecondFactorForm(context, antiforgery, returnUrl, pending, "The code is wrong or has expired.", StatusCodes.Status400BadRequest);
+        }
+
+        await users.ResetAccessFailedCountAsync(user);
+        return await StartSessionAsync(context, user, returnUrl, clock, logger);
+    }
+
+    private static ITimeLimitedDataProtector SecondFactor(IDataProtectionProvider provider) =>
+        provider.CreateProtector("Exchange.Identity.Login.SecondFactor.v1").ToTimeLimitedDataProtector();
+
+    private static async Task<IResult> StartSessionAsync(HttpContext context, ExchangeUser user, string returnUrl, TimeProvider clock, ILogger logger)
+    {
         // A new session with a new id on every sign-in: nothing of an earlier session carries over.
         var now = clock.GetUtcNow();
         var identity = new ClaimsIdentity(
@@ -104,6 +182,23 @@ public static class LoginEndpoints
             <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required value="{HtmlPage.Encode(email)}">
             <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
             <button type="submit">Sign in</button>
+            </form>
+            """, status);
+    }
+
+    private static HtmlPage SecondFactorForm(HttpContext context, IAntiforgery antiforgery, string returnUrl, string pending, string? error, int status = StatusCodes.Status200OK)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        var message = error == null ? string.Empty : $"<p class=\"error\" role=\"alert\">{HtmlPage.Encode(error)}</p>";
+        return new HtmlPage("Authenticator code", $"""
+            <h1>Authenticator code</h1>
+            {message}
+            <form method="post" action="{SecondFactorPath}">
+            <input type="hidden" name="{HtmlPage.Encode(tokens.FormFieldName)}" value="{HtmlPage.Encode(tokens.RequestToken)}">
+            <input type="hidden" name="returnUrl" value="{HtmlPage.Encode(returnUrl)}">
+            <input type="hidden" name="pending" value="{HtmlPage.Encode(pending)}">
+            <label for="code">Code from your authenticator app</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required>
+            <button type="submit">Continue</button>
             </form>
             """, status);
     }

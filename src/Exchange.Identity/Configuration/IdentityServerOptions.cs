@@ -11,6 +11,9 @@ public sealed class IdentityServerOptions
     /// </summary>
     public string? Issuer { get; set; }
 
+    /// <summary>Production refuses an http issuer unless this says TLS ends in front of Identity.</summary>
+    public bool AllowHttpIssuer { get; set; }
+
     public string Audience { get; set; } = "exchange-api";
 
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
@@ -29,13 +32,18 @@ public sealed class IdentityServerOptions
     public string? PortalRedirectUri { get; set; }
     public string? PortalPostLogoutRedirectUri { get; set; }
 
-    public int TokenRequestsPerClientPerMinute { get; set; } = 300;
+    /// <summary>All requests of one client id to the token, revocation and introspection endpoints.</summary>
+    public int TokenRequestsPerClientPerMinute { get; set; } = 1200;
+    /// <summary>Failed client authentications for one client id before it is refused for the rest of the minute.</summary>
+    public int FailedClientAuthenticationsPerMinute { get; set; } = 10;
     public int LoginAttemptsPerIpPerMinute { get; set; } = 30;
     public int MaxFailedPasswordAttempts { get; set; } = 5;
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>The issuer without a trailing slash, which endpoint addresses are built on.</summary>
     public string IssuerUri => (Issuer ?? "http://localhost").TrimEnd('/');
+
+    public bool IsHttps => IssuerUri.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Retired keys stay published until every token they signed has expired.</summary>
     public TimeSpan SigningKeyRetention =>

@@ -52,7 +52,7 @@ public sealed class PortalClientRegistration(IServiceScopeFactory scopes, IOptio
             client.IsActive = true;
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException || ex.GetType().Name.Contains("Sql", StringComparison.Ordinal) || ex.GetType().Name.Contains("Npgsql", StringComparison.Ordinal))
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
         {
             // Without migrations applied there is nothing to register into; readiness reports the database.
             logger.LogError(ex, "The portal client could not be registered");

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Exchange.Identity.Protocol;
 
 /// <summary>The outcome of authenticating the calling client: the client, or the error to answer with.</summary>
-public sealed record ClientAuthentication(OAuthClient? Client, OAuthJsonResult? Error, string? ClaimedClientId);
+public sealed record ClientAuthentication(OAuthClient? Client, IResult? Error, string? ClaimedClientId);
 
 /// <summary>
 /// Authenticates a client at the token, revocation and introspection endpoints: client_secret_basic

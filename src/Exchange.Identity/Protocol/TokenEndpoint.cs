@@ -21,17 +21,9 @@ public static class TokenEndpoint
             return formError;
         }
 
-        var claimed = ProtocolRequest.ClaimedClientId(context.Request, form!);
-        if (rateLimiter.Check("token:" + (claimed ?? "?")) is { } throttled)
-        {
-            loggers.CreateLogger("Exchange.Identity.Token").LogWarning("Token requests throttled for client {ClientId}", LogSafe(claimed));
-            return throttled;
-        }
-
-        var authentication = await authenticator.AuthenticateAsync(context.Request, form!, context.RequestAborted);
+        var authentication = await ProtocolRequest.AuthenticateClientAsync(context, form!, authenticator, rateLimiter, loggers);
         if (authentication.Client is not { } client)
         {
-            loggers.CreateLogger("Exchange.Identity.Token").LogWarning("Client authentication failed for client {ClientId}", LogSafe(authentication.ClaimedClientId));
             return authentication.Error!;
         }
 
@@ -149,6 +141,28 @@ public static class ProtocolRequest
         }
 
         return (form, null);
+    }
+
+    /// <summary>Client authentication behind the per-client throttle, failures logged and counted.</summary>
+    public static async Task<ClientAuthentication> AuthenticateClientAsync(
+        HttpContext context, IFormCollection form, ClientAuthenticator authenticator, TokenRateLimiter rateLimiter, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("Exchange.Identity.ClientAuthentication");
+        var partition = "client:" + (ClaimedClientId(context.Request, form) ?? "?");
+        if (rateLimiter.Check(partition) is { } throttled)
+        {
+            logger.LogWarning("Requests throttled for client {ClientId} on {Path}", TokenEndpoint.LogSafe(ClaimedClientId(context.Request, form)), context.Request.Path.Value);
+            return new ClientAuthentication(null, throttled, null);
+        }
+
+        var authentication = await authenticator.AuthenticateAsync(context.Request, form, context.RequestAborted);
+        if (authentication.Client == null)
+        {
+            rateLimiter.RecordFailure(partition);
+            logger.LogWarning("Client authentication failed for client {ClientId} on {Path}", TokenEndpoint.LogSafe(authentication.ClaimedClientId), context.Request.Path.Value);
+        }
+
+        return authentication;
     }
 
     /// <summary>The client id the caller claims, before it is authenticated: the partition key for throttling.</summary>

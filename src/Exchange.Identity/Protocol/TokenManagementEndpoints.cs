@@ -6,9 +6,9 @@ namespace Exchange.Identity.Protocol;
 /// <summary>/connect/revocation (RFC 7009) and /connect/introspect (RFC 7662): authenticated clients, their own tokens only.</summary>
 public static class TokenManagementEndpoints
 {
-    public static async Task<IResult> RevokeAsync(HttpContext context, ClientAuthenticator authenticator, GrantStore grants, TokenService tokens)
+    public static async Task<IResult> RevokeAsync(HttpContext context, ClientAuthenticator authenticator, TokenRateLimiter rateLimiter, ILoggerFactory loggers, GrantStore grants, TokenService tokens)
     {
-        var (client, token, error) = await ReadAsync(context, authenticator);
+        var (client, token, error) = await ReadAsync(context, authenticator, rateLimiter, loggers);
         if (error != null)
         {
             return error;
@@ -38,9 +38,9 @@ public static class TokenManagementEndpoints
         return ok;
     }
 
-    public static async Task<IResult> IntrospectAsync(HttpContext context, ClientAuthenticator authenticator, GrantStore grants, TokenService tokens, TimeProvider clock)
+    public static async Task<IResult> IntrospectAsync(HttpContext context, ClientAuthenticator authenticator, TokenRateLimiter rateLimiter, ILoggerFactory loggers, GrantStore grants, TokenService tokens, TimeProvider clock)
     {
-        var (client, token, error) = await ReadAsync(context, authenticator);
+        var (client, token, error) = await ReadAsync(context, authenticator, rateLimiter, loggers);
         if (error != null)
         {
             return error;
@@ -101,7 +101,8 @@ public static class TokenManagementEndpoints
         });
     }
 
-    private static async Task<(OAuthClient? Client, string? Token, IResult? Error)> ReadAsync(HttpContext context, ClientAuthenticator authenticator)
+    private static async Task<(OAuthClient? Client, string? Token, IResult? Error)> ReadAsync(
+        HttpContext context, ClientAuthenticator authenticator, TokenRateLimiter rateLimiter, ILoggerFactory loggers)
     {
         var (form, formError) = await ProtocolRequest.ReadFormAsync(context);
         if (formError != null)
@@ -109,7 +110,7 @@ public static class TokenManagementEndpoints
             return (null, null, formError);
         }
 
-        var authentication = await authenticator.AuthenticateAsync(context.Request, form!, context.RequestAborted);
+        var authentication = await ProtocolRequest.AuthenticateClientAsync(context, form!, authenticator, rateLimiter, loggers);
         if (authentication.Client == null)
         {
             return (null, null, authentication.Error);

@@ -6,25 +6,38 @@ using Microsoft.Extensions.Options;
 namespace Exchange.Identity.Protocol;
 
 /// <summary>
-/// Throttles the token endpoint per claimed client id, before the secret is checked, so guessing a
-/// client's secret is slow. The partition key is only known after the form is read, which is why
-/// this is a limiter the endpoint calls rather than the rate-limiting middleware.
+/// Throttles the token, revocation and introspection endpoints per claimed client id, before the
+/// secret is checked: a generous budget for all requests (the portal is one client serving every
+/// user) and a small one for failed client authentications, so guessing a secret is slow. The
+/// partition key is only known once the form is read, which is why this is a limiter the endpoint
+/// calls rather than the rate-limiting middleware.
 /// </summary>
 public sealed class TokenRateLimiter : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter;
+    private readonly PartitionedRateLimiter<string> _requests;
+    private readonly PartitionedRateLimiter<string> _failures;
 
     public TokenRateLimiter(IOptions<IdentityServerOptions> options)
     {
-        var permits = options.Value.TokenRequestsPerClientPerMinute;
-        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ =>
-            new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        var settings = options.Value;
+        _requests = Create(settings.TokenRequestsPerClientPerMinute);
+        _failures = Create(settings.FailedClientAuthenticationsPerMinute);
     }
+
+    private static PartitionedRateLimiter<string> Create(int permits) =>
+        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(key, _ =>
+            new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
 
     /// <summary>Null when the request may go on, otherwise the 429 to answer with.</summary>
     public IResult? Check(string partition)
     {
-        using var lease = _limiter.AttemptAcquire(partition);
+        if (_failures.GetStatistics(partition)?.CurrentAvailablePermits == 0)
+        {
+            // The failure budget is spent: refused until the window ends, whatever the secret.
+            return new TooManyRequests(60);
+        }
+
+        using var lease = _requests.AttemptAcquire(partition);
         if (lease.IsAcquired)
         {
             return null;
@@ -34,7 +47,17 @@ public sealed class TokenRateLimiter : IDisposable
         return new TooManyRequests(Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)));
     }
 
-    public void Dispose() => _limiter.Dispose();
+    /// <summary>Counts a failed client authentication against the claimed client id.</summary>
+    public void RecordFailure(string partition)
+    {
+        using var _ = _failures.AttemptAcquire(partition);
+    }
+
+    public void Dispose()
+    {
+        _requests.Dispose();
+        _failures.Dispose();
+    }
 
     private sealed class TooManyRequests(int retryAfterSeconds) : IResult
     {

@@ -50,11 +50,11 @@ public sealed class UserTokens(UserManager<ExchangeUser> users, TokenService tok
                 GrantStore.RefreshType, client.ClientId, subject, grant.FamilyId,
                 data with { Scopes = data.Scopes, AbsoluteExpiresAt = absolute, AccessTokenJti = null, CodeChallenge = null, RedirectUri = null, Nonce = null },
                 sliding < absolute ? sliding : absolute, cancellationToken);
-            // A replay of the code may have revoked the family while this token was being made.
+            // A replay may have revoked the family while this token was being made: it is revoked
+            // too. The answer stays a success, so of concurrent redemptions exactly one succeeds.
             if (await grants.IsRevokedAsync(grant.KeyHash, cancellationToken))
             {
                 await grants.RevokeFamilyAsync(grant, cancellationToken);
-                return OAuthJsonResult.Error(OAuthErrors.InvalidGrant);
             }
         }
 

@@ -1,0 +1,315 @@
+using System.Security.Claims;
+using Exchange.Core.Data;
+using Exchange.Core.Identity;
+using Exchange.Core.Members;
+using Exchange.Identity.Protocol;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Exchange.Identity.Admin;
+
+public sealed record UserDto(Guid Id, string Email, string DisplayName, string MemberId, IReadOnlyList<string> Roles, bool IsActive, bool LockedOut, DateTime CreatedAt);
+public sealed record CreatedUserDto(UserDto User, string TemporaryPassword);
+public sealed record CreateUserRequest(string? Email, string? DisplayName, string? MemberId, List<string>? Roles);
+
+public sealed record ClientDto(string ClientId, string DisplayName, string MemberId, IReadOnlyList<string> Scopes, IReadOnlyList<string> Roles, bool IsActive, DateTime CreatedAt, DateTime? PreviousSecretExpiresAt);
+public sealed record CreatedClientDto(ClientDto Client, string ClientSecret);
+public sealed record CreateClientRequest(string? ClientId, string? DisplayName, string? MemberId, List<string>? Scopes, List<string>? Roles);
+public sealed record RotateSecretRequest(int? KeepPreviousForHours);
+
+/// <summary>
+/// The admin API on Identity (/api/v1): a member admin manages the users and API clients of their
+/// own member, an operator those of every member. Anything of another member is 404. Secrets and
+/// one-time passwords are shown once in the response that creates them; only hashes are kept.
+/// </summary>
+public static class AdminEndpoints
+{
+    public const string Policy = "identity-admin";
+
+    /// <summary>Roles a member admin may hand out; operator staff roles only an operator may.</summary>
+    private static readonly string[] MemberRoles = [Roles.Engineer, Roles.MemberAdmin];
+
+    public static void AddAdminPolicy(Microsoft.AspNetCore.Authorization.AuthorizationOptions options) =>
+        options.AddPolicy(Policy, p => p
+            .AddAuthenticationSchemes(AccessTokenAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .RequireAssertion(c => Caller.From(c.User) is not null));
+
+    public static RouteGroupBuilder MapAdminEndpoints(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/v1").WithTags("Identity admin").RequireAuthorization(Policy).DisableAntiforgery();
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            context.HttpContext.Response.Headers.CacheControl = "no-store";
+            return await next(context);
+        });
+        group.MapGet("/users", ListUsersAsync);
+        group.MapPost("/users", CreateUserAsync);
+        group.MapPost("/users/{id:guid}/deactivate", DeactivateUserAsync);
+        group.MapGet("/clients", ListClientsAsync);
+        group.MapPost("/clients", CreateClientAsync);
+        group.MapPost("/clients/{clientId}/deactivate", DeactivateClientAsync);
+        group.MapPost("/clients/{clientId}/secret", RotateSecretAsync);
+        return group;
+    }
+
+    /// <summary>Who is calling: an operator (every member) or a member admin (one member), from the token only.</summary>
+    private sealed record Caller(string MemberId, bool IsOperator)
+    {
+        public static Caller? From(ClaimsPrincipal user)
+        {
+            var scopes = TokenClaims.Scopes(user);
+            var member = user.FindFirstValue("member_id");
+            if (member == null)
+            {
+                return null;
+            }
+
+            if (user.IsInRole(Roles.Operator) && scopes.Contains(Scopes.Operator))
+            {
+                return new Caller(member, IsOperator: true);
+            }
+
+            return user.IsInRole(Roles.MemberAdmin) && scopes.Contains(Scopes.MemberAdmin) ? new Caller(member, IsOperator: false) : null;
+        }
+
+        public bool Sees(string memberId) => IsOperator || memberId == MemberId;
+    }
+
+    private static Caller Of(HttpContext context) => Caller.From(context.User)!;
+
+    public static async Task<Ok<List<UserDto>>> ListUsersAsync(HttpContext context, ExchangeDbContext db, string? memberId)
+    {
+        var caller = Of(context);
+        var member = caller.IsOperator ? memberId : caller.MemberId;
+        var users = await db.Users.AsNoTracking()
+            .Where(u => member == null || u.MemberId == member)
+            .OrderBy(u => u.MemberId).ThenBy(u => u.NormalizedEmail)
+            .ToListAsync(context.RequestAborted);
+        var roles = await RolesByUserAsync(db, users.Select(u => u.Id).ToList(), context.RequestAborted);
+        var now = DateTimeOffset.UtcNow;
+        return TypedResults.Ok(users.Select(u => ToDto(u, roles.GetValueOrDefault(u.Id, []), now)).ToList());
+    }
+
+    public static async Task<Results<Created<CreatedUserDto>, ValidationProblem>> CreateUserAsync(
+        HttpContext context, CreateUserRequest request, ExchangeDbContext db, UserManager<ExchangeUser> users, TimeProvider clock, ILogger<CreateUserRequest> logger)
+    {
+        var caller = Of(context);
+        var errors = new Dictionary<string, string[]>();
+        var memberId = request.MemberId ?? caller.MemberId;
+        var roles = (request.Roles ?? []).Distinct(StringComparer.Ordinal).ToList();
+        if (string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > 256 || !request.Email.Contains('@', StringComparison.Ordinal))
+        {
+            errors["email"] = ["A valid email address is required."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.DisplayName) || request.DisplayName.Length > 200)
+        {
+            errors["displayName"] = ["A display name of at most 200 characters is required."];
+        }
+
+        if (!caller.Sees(memberId) || !await db.Members.AnyAsync(m => m.Id == memberId, context.RequestAborted) && memberId != Member.OperatorId)
+        {
+            errors["memberId"] = ["Unknown member."];
+        }
+
+        if (roles.Count == 0 || roles.Any(r => !(caller.IsOperator ? Roles.All : MemberRoles).Contains(r)))
+        {
+            errors["roles"] = ["One or more roles are required, from those you may grant."];
+        }
+
+        if (errors.Count == 0 && await users.FindByEmailAsync(request.Email!) != null)
+        {
+            errors["email"] = ["A user with this email address exists."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        // An invitation: a one-time random password, shown once, for the user to change.
+        var password = SecretHasher.NewSecret() + "-Aa1";
+        var user = new ExchangeUser
+        {
+            Id = Guid.CreateVersion7(),
+            UserName = request.Email!.Trim(),
+            Email = request.Email.Trim(),
+            EmailConfirmed = true,
+            DisplayName = request.DisplayName!.Trim(),
+            MemberId = memberId,
+            LockoutEnabled = true,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        var created = await users.CreateAsync(user, password);
+        if (created.Succeeded)
+        {
+            created = await users.AddToRolesAsync(user, roles);
+        }
+
+        if (!created.Succeeded)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["user"] = created.Errors.Select(e => e.Description).ToArray() });
+        }
+
+        logger.LogInformation("User {UserId} created for member {MemberId} by {Caller}", user.Id, memberId, context.User.FindFirstValue("sub"));
+        var dto = ToDto(user, roles, DateTimeOffset.UtcNow);
+        return TypedResults.Created($"/api/v1/users/{user.Id}", new CreatedUserDto(dto, password));
+    }
+
+    public static async Task<Results<Ok<UserDto>, NotFound>> DeactivateUserAsync(
+        HttpContext context, Guid id, UserManager<ExchangeUser> users, GrantStore grants, ExchangeDbContext db)
+    {
+        var caller = Of(context);
+        var user = await users.FindByIdAsync(id.ToString());
+        if (user == null || !caller.Sees(user.MemberId))
+        {
+            return TypedResults.NotFound();
+        }
+
+        user.IsActive = false;
+        await users.UpdateAsync(user);
+        // A new stamp ends sessions; revoking ends refresh tokens. Access tokens run out within minutes.
+        await users.UpdateSecurityStampAsync(user);
+        await grants.RevokeSubjectRefreshTokensAsync(user.Id.ToString(), context.RequestAborted);
+        var roles = await RolesByUserAsync(db, [user.Id], context.RequestAborted);
+        return TypedResults.Ok(ToDto(user, roles.GetValueOrDefault(user.Id, []), DateTimeOffset.UtcNow));
+    }
+
+    public static async Task<Ok<List<ClientDto>>> ListClientsAsync(HttpContext context, ExchangeDbContext db, string? memberId)
+    {
+        var caller = Of(context);
+        var member = caller.IsOperator ? memberId : caller.MemberId;
+        var clients = await db.OAuthClients.AsNoTracking()
+            .Where(c => member == null || c.MemberId == member)
+            .OrderBy(c => c.ClientId)
+            .ToListAsync(context.RequestAborted);
+        return TypedResults.Ok(clients.Select(ToDto).ToList());
+    }
+
+    public static async Task<Results<Created<CreatedClientDto>, ValidationProblem>> CreateClientAsync(
+        HttpContext context, CreateClientRequest request, ExchangeDbContext db, TimeProvider clock, ILogger<CreateClientRequest> logger)
+    {
+        var caller = Of(context);
+        var errors = new Dictionary<string, string[]>();
+        var memberId = request.MemberId ?? caller.MemberId;
+        var roles = (request.Roles is { Count: > 0 } r ? r : [Roles.Engineer]).Distinct(StringComparer.Ordinal).ToList();
+        var permitted = Scopes.ForRoles(roles);
+        var scopes = (request.Scopes is { Count: > 0 } s ? s : permitted.Where(x => x != Scopes.Operator).ToList()).Distinct(StringComparer.Ordinal).ToList();
+        var clientId = string.IsNullOrWhiteSpace(request.ClientId) ? $"{memberId}-{SecretHasher.NewSecret()[..8].ToLowerInvariant()}" : request.ClientId.Trim();
+        if (clientId.Length > 100 || !clientId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            errors["clientId"] = ["A client id is at most 100 letters, digits, '-', '_' or '.'."];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.DisplayName) || request.DisplayName.Length > 200)
+        {
+            errors["displayName"] = ["A display name of at most 200 characters is required."];
+        }
+
+        if (!caller.Sees(memberId) || memberId == Member.OperatorId || !await db.Members.AnyAsync(m => m.Id == memberId, context.RequestAborted))
+        {
+            errors["memberId"] = ["Unknown member."];
+        }
+
+        if (roles.Any(x => !(caller.IsOperator ? Roles.All : MemberRoles).Contains(x)))
+        {
+            errors["roles"] = ["Roles must be from those you may grant."];
+        }
+
+        if (scopes.Any(x => !permitted.Contains(x)))
+        {
+            errors["scopes"] = ["Scopes must be API scopes the client's roles permit."];
+        }
+
+        if (errors.Count == 0 && await db.OAuthClients.AnyAsync(c => c.ClientId == clientId, context.RequestAborted))
+        {
+            errors["clientId"] = ["A client with this id exists."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+
+        var secret = SecretHasher.NewSecret();
+        var client = new OAuthClient
+        {
+            ClientId = clientId,
+            DisplayName = request.DisplayName!.Trim(),
+            MemberId = memberId,
+            Type = ClientType.Confidential,
+            SecretHash = SecretHasher.Hash(secret),
+            AllowedGrantTypes = [GrantTypes.ClientCredentials],
+            AllowedScopes = scopes,
+            Roles = roles,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        db.OAuthClients.Add(client);
+        await db.SaveChangesAsync(context.RequestAborted);
+        logger.LogInformation("Client {ClientId} created for member {MemberId} by {Caller}", clientId, memberId, context.User.FindFirstValue("sub"));
+        return TypedResults.Created($"/api/v1/clients/{clientId}", new CreatedClientDto(ToDto(client), secret));
+    }
+
+    public static async Task<Results<Ok<ClientDto>, NotFound>> DeactivateClientAsync(HttpContext context, string clientId, ExchangeDbContext db)
+    {
+        var client = await FindClientAsync(context, clientId, db);
+        if (client == null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        client.IsActive = false;
+        await db.SaveChangesAsync(context.RequestAborted);
+        return TypedResults.Ok(ToDto(client));
+    }
+
+    public static async Task<Results<Ok<CreatedClientDto>, NotFound, ValidationProblem>> RotateSecretAsync(
+        HttpContext context, string clientId, ExchangeDbContext db, TimeProvider clock, ILogger<RotateSecretRequest> logger, RotateSecretRequest? request = null)
+    {
+        var client = await FindClientAsync(context, clientId, db);
+        if (client == null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var keep = request?.KeepPreviousForHours ?? 0;
+        if (keep is < 0 or > 168)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["keepPreviousForHours"] = ["Between 0 and 168 hours."] });
+        }
+
+        var secret = SecretHasher.NewSecret();
+        // With an overlap the old secret keeps working for a while, so the member's system can switch without downtime.
+        client.PreviousSecretHash = keep > 0 ? client.SecretHash : null;
+        client.PreviousSecretExpiresAt = keep > 0 ? clock.GetUtcNow().UtcDateTime.AddHours(keep) : null;
+        client.SecretHash = SecretHasher.Hash(secret);
+        await db.SaveChangesAsync(context.RequestAborted);
+        logger.LogInformation("Secret of client {ClientId} rotated by {Caller}", client.ClientId, context.User.FindFirstValue("sub"));
+        return TypedResults.Ok(new CreatedClientDto(ToDto(client), secret));
+    }
+
+    private static async Task<OAuthClient?> FindClientAsync(HttpContext context, string clientId, ExchangeDbContext db)
+    {
+        var caller = Of(context);
+        var client = clientId.Length <= 100 ? await db.OAuthClients.SingleOrDefaultAsync(c => c.ClientId == clientId, context.RequestAborted) : null;
+        // The portal and other operator-owned clients are not a member's to change.
+        return client != null && caller.Sees(client.MemberId) && (caller.IsOperator || client.MemberId != Member.OperatorId) ? client : null;
+    }
+
+    private static async Task<Dictionary<Guid, List<string>>> RolesByUserAsync(ExchangeDbContext db, List<Guid> userIds, CancellationToken cancellationToken)
+    {
+        var pairs = await (from ur in db.UserRoles
+                           join r in db.Roles on ur.RoleId equals r.Id
+                           where userIds.Contains(ur.UserId)
+                           select new { ur.UserId, r.Name }).ToListAsync(cancellationToken);
+        return pairs.GroupBy(p => p.UserId).ToDictionary(g => g.Key, g => g.Select(p => p.Name!).Order(StringComparer.Ordinal).ToList());
+    }
+
+    private static UserDto ToDto(ExchangeUser user, List<string> roles, DateTimeOffset now) =>
+        new(user.Id, user.Email ?? string.Empty, user.DisplayName, user.MemberId, roles, user.IsActive, user.LockoutEnd > now, user.CreatedAt);
+
+    private static ClientDto ToDto(OAuthClient client) =>
+        new(client.ClientId, client.DisplayName, client.MemberId, client.AllowedScopes, client.Roles, client.IsActive, client.CreatedAt, client.PreviousSecretExpiresAt);
+}

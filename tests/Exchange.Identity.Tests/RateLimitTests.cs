@@ -1,0 +1,74 @@
+using System.Net;
+
+namespace Exchange.Identity.Tests;
+
+public sealed class RateLimitTests : IAsyncLifetime
+{
+    private IdentityServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await IdentityServer.StartAsync(new()
+    {
+        ["Exchange:Identity:TokenRequestsPerClientPerMinute"] = "8",
+        ["Exchange:Identity:FailedClientAuthenticationsPerMinute"] = "5",
+        ["Exchange:Identity:LoginAttemptsPerIpPerMinute"] = "3",
+    });
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Repeated_bad_secrets_for_one_client_are_throttled_with_retry_after_even_with_the_right_secret_while_other_clients_go_on()
+    {
+        using var client = _server.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await client.PostFormAsync("/connect/token", [("grant_type", "client_credentials")], Protocol.Basic("acme-crm", "guess-" + i));
+            statuses.Add(response.StatusCode);
+        }
+
+        using var right = await client.PostFormAsync("/connect/token", [("grant_type", "client_credentials")], Protocol.Basic("acme-crm", "dev-acme-crm-secret"));
+        using var other = await client.PostFormAsync("/connect/token", [("grant_type", "client_credentials")], Protocol.Basic("globex-crm", "dev-globex-crm-secret"));
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, 5), HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);
+        Assert.True(int.Parse(right.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Many_good_requests_of_one_client_are_throttled_too_with_retry_after()
+    {
+        using var client = _server.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 9; i++)
+        {
+            using var response = await client.PostFormAsync("/connect/token", [("grant_type", "client_credentials")], Protocol.Basic("initech-crm", "dev-initech-crm-secret"));
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.True(response.Headers.Contains("Retry-After"));
+            }
+        }
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.OK, 8), HttpStatusCode.TooManyRequests], statuses);
+    }
+
+    [Fact]
+    public async Task Repeated_sign_in_attempts_from_one_address_are_throttled_with_retry_after()
+    {
+        using var browser = _server.CreateBrowser();
+        var returnUrl = Protocol.AuthorizeUrl(Protocol.NewVerifier());
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await browser.SubmitLoginAsync(returnUrl, "nobody@acme.example", "Wrong-Passw0rd!");
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.True(response.Headers.Contains("Retry-After"));
+            }
+        }
+
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests], statuses);
+    }
+}
