@@ -31,6 +31,12 @@ public static class ApiExtensions
 
         // A rule stops at its first failure, so later checks never see a null the earlier one reported.
         ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
+        // Errors name the JSON property the client sent (camelCase), not the C# one.
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, expression) =>
+        {
+            var path = expression is not null ? FluentValidation.Internal.PropertyChain.FromExpression(expression).ToString() : member?.Name;
+            return path is null ? null : string.Join('.', path.Split('.').Select(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName));
+        };
         // Validators are registered one by one: the FluentValidation DI package is not obtainable here.
         services.AddSingleton<IValidator<IntakePolicyRequest>, IntakePolicyRequestValidator>();
         services.AddSingleton<IValidator<CreateAgreementRequest>, CreateAgreementRequestValidator>();

@@ -157,3 +157,16 @@ public sealed record CaseTimes(DateTime Now, IntakePolicy ReceiverPolicy, TimeSp
     public static CaseTimes For(DateTime now, Member submitter, Member receiver, TimeSpan exchangeDefault, bool purgeImmediately = false) =>
         new(now, receiver.IntakePolicy, CaseLifecycle.Retention(submitter, receiver, exchangeDefault), purgeImmediately);
 }
+
+public static class StoredTime
+{
+    /// <summary>
+    /// Now, cut to microseconds: the finest PostgreSQL keeps. A timestamp returned in a response is
+    /// then the one a later read returns, so replays and ETag-bearing reads match byte for byte.
+    /// </summary>
+    public static DateTime UtcNowStored(this TimeProvider clock)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc);
+    }
+}

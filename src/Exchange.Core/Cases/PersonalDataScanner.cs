@@ -121,16 +121,45 @@ public static partial class PersonalDataScanner
         return remainder == 1;
     }
 
+    /// <summary>
+    /// Adds each candidate the check confirms. A candidate that fails may have swallowed a
+    /// neighbouring group ("4111 1111 1111 1111 2065" before a date), so it is retried cut back at
+    /// its separators, and then from its next character ("992 4111 1111 ...").
+    /// </summary>
     private static void Add(List<PersonalDataMatch> found, Regex pattern, string text, PersonalDataKind kind, Func<string, bool> confirm)
     {
-        foreach (Match match in pattern.Matches(text))
+        var match = pattern.Match(text);
+        while (match.Success)
         {
-            var overlaps = found.Any(f => match.Index < f.Start + f.Length && f.Start < match.Index + match.Length);
-            if (!overlaps && confirm(match.Value))
+            var length = AcceptedLength(match.Value, confirm);
+            var overlaps = found.Any(f => match.Index < f.Start + f.Length && f.Start < match.Index + length);
+            if (length > 0 && !overlaps)
             {
-                found.Add(new PersonalDataMatch(kind, match.Index, match.Length));
+                found.Add(new PersonalDataMatch(kind, match.Index, length));
+                match = match.Index + length < text.Length ? pattern.Match(text, match.Index + length) : Match.Empty;
+            }
+            else
+            {
+                match = match.Index + 1 < text.Length ? pattern.Match(text, match.Index + 1) : Match.Empty;
             }
         }
+    }
+
+    private static int AcceptedLength(string candidate, Func<string, bool> confirm)
+    {
+        var length = candidate.Length;
+        while (length > 0)
+        {
+            var prefix = candidate[..length].TrimEnd(' ', '-', '.', '(', ')');
+            if (prefix.Length > 0 && confirm(prefix))
+            {
+                return prefix.Length;
+            }
+
+            length = prefix.LastIndexOfAny([' ', '-', '.']);
+        }
+
+        return 0;
     }
 
     private static string Redact(string text, List<PersonalDataMatch> sorted)
@@ -162,10 +191,15 @@ public static partial class PersonalDataScanner
         && IPAddress.TryParse(candidate, out var address)
         && address.AddressFamily == AddressFamily.InterNetworkV6;
 
+    /// <summary>
+    /// E.164 allows at most 15 digits, and a number is written with one kind of separator after the
+    /// country or area code ("+1 484.313.6865"), so a trailing date or time is not part of it.
+    /// </summary>
     private static bool IsPlausiblePhone(string candidate)
     {
         var digits = candidate.Count(char.IsAsciiDigit);
-        return digits is >= 8 and <= 15;
+        var separators = candidate.Where(c => c is ' ' or '.' or '-').Skip(1).Distinct().Count();
+        return digits is >= 8 and <= 15 && separators <= 1;
     }
 
     // Timeouts bound the work on hostile input; field lengths are capped by the catalogue as well.
@@ -185,7 +219,9 @@ public static partial class PersonalDataScanner
     [GeneratedRegex(@"(?<![0-9\-])(?!000|666|9[0-9]{2})[0-9]{3}[\- ](?!00)[0-9]{2}[\- ](?!0000)[0-9]{4}(?![0-9\-])", RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex SsnPattern();
 
-    [GeneratedRegex(@"(?<![0-9])[0-9](?:[ \-]?[0-9]){12,18}(?![0-9])", RegexOptions.CultureInvariant, TimeoutMs)]
+    // 13 to 19 digits written as card numbers are: in one run, in groups of four (4-4-4-4, 4-4-4-4-3)
+    // or Amex's and Diners' 4-6-5 and 4-6-4, with one separator throughout.
+    [GeneratedRegex(@"(?<![0-9])(?:[0-9]{13,19}|[0-9]{4}([ \-])[0-9]{4}\1[0-9]{4}\1[0-9]{4}(?:\1[0-9]{3})?|[0-9]{4}([ \-])[0-9]{6}\2[0-9]{4,5})(?![0-9])", RegexOptions.CultureInvariant, TimeoutMs)]
     private static partial Regex CardPattern();
 
     [GeneratedRegex(@"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:[0-9]{1,3}\.){3}[0-9]{1,3})(?![0-9A-Fa-f:])", RegexOptions.CultureInvariant, TimeoutMs)]

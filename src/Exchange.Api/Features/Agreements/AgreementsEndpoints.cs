@@ -1,5 +1,4 @@
 using Exchange.Api.Auth;
-using Exchange.Api.Features.Cases;
 using Exchange.Api.Http;
 using Exchange.Core.Agreements;
 using Exchange.Core.Audit;
@@ -114,7 +113,7 @@ public static class AgreementsEndpoints
             return Problems.Invalid("memberIds", "Every member named must exist.");
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.UtcNowStored();
         var agreement = new Agreement
         {
             Kind = body.Kind!.Value,
@@ -167,7 +166,7 @@ public static class AgreementsEndpoints
 
         party.SignerName = body.SignerName;
         party.SignerRole = body.SignerRole;
-        party.SignedAt = clock.GetUtcNow().UtcDateTime;
+        party.SignedAt = clock.UtcNowStored();
         if (agreement.Parties.All(p => p.SignedAt is not null))
         {
             agreement.Status = AgreementStatus.InForce;
@@ -196,7 +195,7 @@ public static class AgreementsEndpoints
             return Problems.Refused(new Refusal(RefusalCodes.AgreementNotChangeable, "The agreement has already ended.", RefusalKind.Conflict));
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.UtcNowStored();
         agreement.Status = AgreementStatus.Terminated;
         agreement.TerminatedAt = now;
         agreement.TerminationReason = body.Reason;

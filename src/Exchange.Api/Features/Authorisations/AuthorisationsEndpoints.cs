@@ -1,5 +1,4 @@
 using Exchange.Api.Auth;
-using Exchange.Api.Features.Cases;
 using Exchange.Api.Http;
 using Exchange.Core.Audit;
 using Exchange.Core.Authorisations;
@@ -46,7 +45,7 @@ public sealed class CreateAuthorisationRequestValidator : AbstractValidator<Crea
         RuleForEach(r => r.DataCategories).IsInEnum().NotEqual(DataCategory.Special).WithMessage("Special category data is never shared through the exchange.");
         RuleFor(r => r.AllowedRegions).Must(r => r is null || r.Count <= 20);
         RuleForEach(r => r.AllowedRegions).Region();
-        RuleFor(r => r.ExpiresAt).NotNull().Must(t => t!.Value.ToUniversalTime() > clock.GetUtcNow().UtcDateTime).WithMessage("Must be in the future.");
+        RuleFor(r => r.ExpiresAt).NotNull().Must(t => t!.Value.ToUniversalTime() > clock.UtcNowStored()).WithMessage("Must be in the future.");
     }
 }
 
@@ -89,7 +88,7 @@ public static class AuthorisationsEndpoints
             return Problems.Invalid("receivingMemberIds", "Every receiving member must exist.");
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.UtcNowStored();
         var authorisation = new CustomerAuthorisation
         {
             SubmittingMemberId = caller.MemberId,
@@ -154,7 +153,7 @@ public static class AuthorisationsEndpoints
             return Problems.Refused(new Refusal(RefusalCodes.AlreadyWithdrawn, "The customer authorisation is already withdrawn.", RefusalKind.Conflict));
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = clock.UtcNowStored();
         authorisation.WithdrawnAt = now;
         var cases = await db.Cases.Where(c => c.CustomerAuthorisationId == id).ToListAsync(cancellationToken);
         await audit.AppendAsync(caller.Actor, "authorisation.withdrawn", "customer_authorisation", id.ToString(),

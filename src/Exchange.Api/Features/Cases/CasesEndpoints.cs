@@ -22,7 +22,7 @@ public sealed record CaseServices(
     ExchangeDbContext Db, AuditLog Audit, TimeProvider Clock, IOptions<RetentionOptions> Retention, IOptions<ApiOptions> Limits,
     ILogger<CaseServices> Logger, HttpContext Http)
 {
-    public DateTime Now => Clock.GetUtcNow().UtcDateTime;
+    public DateTime Now => Clock.UtcNowStored();
 }
 
 /// <summary>

@@ -1,15 +1,15 @@
 using Exchange.Core.Audit;
-using Exchange.Core.Cases;
 using Exchange.Core.Data;
 using Exchange.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
-namespace Exchange.Api.Features.Cases;
+namespace Exchange.Core.Cases;
 
 /// <summary>
 /// Case changes that are not a member's request: halting the open cases an authorisation
-/// withdrawal or an agreement termination leaves without a basis. Runs inside the caller's
-/// <see cref="AuditLog.BeginAsync"/> transaction; the caller saves and commits.
+/// withdrawal, an agreement termination or an agreement's expiry leaves without a basis. Used by
+/// the API and the jobs alike. Runs inside the caller's <see cref="AuditLog.BeginAsync"/>
+/// transaction; the caller saves and commits.
 /// </summary>
 public static class CaseChanges
 {
