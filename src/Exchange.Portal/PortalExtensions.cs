@@ -32,6 +32,12 @@ public static class PortalExtensions
                 http.Timeout = TimeSpan.FromSeconds(30);
             })
             .AddHttpMessageHandler<UserAccessTokenHandler>();
+        services.AddHttpClient<IdentityAdminApi>((sp, http) =>
+            {
+                http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<PortalAuthOptions>>().Value.Authority.TrimEnd('/') + "/api/v1/");
+                http.Timeout = TimeSpan.FromSeconds(30);
+            })
+            .AddHttpMessageHandler<UserAccessTokenHandler>();
 
         AddSignIn(builder);
 

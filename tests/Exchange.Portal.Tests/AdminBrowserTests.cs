@@ -7,6 +7,70 @@ namespace Exchange.Portal.Tests;
 public sealed class AdminBrowserTests(PortalBrowser browser) : IClassFixture<PortalBrowser>
 {
     [Fact]
+    public async Task A_member_admin_creates_an_api_client_sees_its_secret_once_rotates_it_and_revokes_it()
+    {
+        var page = await browser.NewPageAsync();
+        try
+        {
+            await browser.SignInAsync(page, "greg@globex.example");
+            await page.GotoAsync(browser.Services.PortalUrl + "/admin");
+            await page.GetByRole(AriaRole.Navigation, new() { Name = "Member admin" }).GetByRole(AriaRole.Link, new() { Name = "API clients" }).ClickAsync();
+
+            await page.GetByLabel("Name of the system").FillAsync("Globex ticketing");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create client" }).ClickAsync();
+            var first = await page.Locator("#client-secret").TextContentAsync();
+            Assert.False(string.IsNullOrWhiteSpace(first));
+            var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Globex ticketing" });
+            var clientId = (await row.Locator("code").TextContentAsync())!;
+            Assert.StartsWith("globex-", clientId, StringComparison.Ordinal);
+
+            await row.GetByRole(AriaRole.Button, new() { Name = "Rotate the secret of " + clientId }).ClickAsync();
+            var second = await page.Locator("#client-secret").TextContentAsync();
+            Assert.NotEqual(first, second);
+
+            await page.GotoAsync(browser.Services.PortalUrl + "/admin/clients");
+            await Expect(page.Locator("#client-secret")).ToHaveCountAsync(0);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Revoke " + clientId }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("was revoked");
+            await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = clientId })).ToContainTextAsync("revoked");
+        }
+        finally
+        {
+            await PortalBrowser.ScreenshotAsync(page, nameof(A_member_admin_creates_an_api_client_sees_its_secret_once_rotates_it_and_revokes_it));
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_member_admin_invites_an_engineer_and_deactivates_them()
+    {
+        var page = await browser.NewPageAsync();
+        try
+        {
+            await browser.SignInAsync(page, "irene@initech.example");
+            await page.GotoAsync(browser.Services.PortalUrl + "/admin/users");
+            await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "ivan@initech.example" })).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "alice@acme.example" })).ToHaveCountAsync(0);
+
+            await page.GetByLabel("E-mail").FillAsync("nina@initech.example");
+            await page.GetByLabel("Name", new() { Exact = true }).FillAsync("Nina Novak");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Invite" }).ClickAsync();
+            await Expect(page.Locator("#invited")).ToContainTextAsync("Nina Novak was invited");
+            Assert.False(string.IsNullOrWhiteSpace(await page.Locator("#temporary-password").TextContentAsync()));
+            Assert.DoesNotContain("nina", page.Url, StringComparison.OrdinalIgnoreCase);
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Deactivate Nina Novak" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("deactivated");
+            await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "nina@initech.example" })).ToContainTextAsync("deactivated");
+        }
+        finally
+        {
+            await PortalBrowser.ScreenshotAsync(page, nameof(A_member_admin_invites_an_engineer_and_deactivates_them));
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_member_admin_narrows_the_intake_policy_and_sets_a_response_target()
     {
         var page = await browser.NewPageAsync(phone: true);
