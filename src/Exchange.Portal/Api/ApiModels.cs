@@ -1,0 +1,105 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Exchange.Portal.Api;
+
+// The portal's view of Exchange.Api's bodies (/api/v1, camelCase, enums as snake_case strings).
+// States and other enums stay strings here: the API owns their meaning, the portal only shows them.
+
+public sealed record MemberDto(
+    string Id,
+    string LegalName,
+    string Region,
+    IntakePolicyDto? IntakePolicy,
+    string? SupportContact = null,
+    string? EscalationContact = null,
+    string? Retention = null);
+
+/// <summary>Response targets are TimeSpans keyed by severity ("1" to "4").</summary>
+public sealed record IntakePolicyDto(
+    List<string> RequiredFields,
+    List<string> AcceptedFields,
+    string FreeTextPersonalData,
+    Dictionary<string, string>? ResponseTargets);
+
+public sealed record CatalogueFieldDto(string Name, string Category, string? Description = null, bool FreeText = false, int MaxLength = 0);
+
+public sealed record WithheldFieldDto(string Field, string Reason);
+
+public sealed record CaseDto(
+    Guid Id,
+    string SubmittingMemberId,
+    string ReceivingMemberId,
+    Guid? CustomerAuthorisationId,
+    int Severity,
+    string Status,
+    string? SubmitterCaseReference,
+    string? ReceiverCaseReference,
+    Dictionary<string, string>? Fields,
+    List<WithheldFieldDto>? WithheldFields,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? UpdatedAt,
+    DateTimeOffset? ResponseDueAt,
+    DateTimeOffset? ConcludedAt,
+    string? RejectionReason,
+    string? HaltReason,
+    string? StepsTaken,
+    string? Conclusion,
+    DateTimeOffset? RespondedAt = null,
+    string? Summary = null)
+{
+    /// <summary>A field's value; list lines carry only the summary, at the top level.</summary>
+    public string? Field(string name) => Fields?.GetValueOrDefault(name) ?? (name == "summary" ? Summary : null);
+
+    public string CounterpartOf(string? memberId) => memberId == SubmittingMemberId ? ReceivingMemberId : SubmittingMemberId;
+}
+
+public sealed record CasePage(List<CaseDto> Items, string? NextCursor);
+
+/// <summary>What the receiver would see if the case were sent now; nothing is stored.</summary>
+public sealed record CasePreviewDto(string ReceivingMemberId, Dictionary<string, string> Fields, List<WithheldFieldDto> WithheldFields);
+
+public sealed record NoteDto(Guid Id, string AuthorMemberId, string? AuthorInitials, string? Kind, string Body, DateTimeOffset CreatedAt);
+
+public sealed record AuditEntryDto(long Sequence, DateTimeOffset OccurredAt, string? ActorMemberId, string? ActorId, string Action, string? ObjectType, string? ObjectId);
+
+public sealed record AgreementPartyDto(string PartyId, string? SignerName, string? SignerRole, DateTimeOffset? SignedAt);
+
+public sealed record AgreementDto(
+    Guid Id,
+    string Kind,
+    string DocumentReference,
+    string DocumentSha256,
+    string Version,
+    DateTimeOffset EffectiveFrom,
+    DateTimeOffset ExpiresAt,
+    string Status,
+    List<string> PermittedCategories,
+    List<string> PermittedRegions,
+    List<AgreementPartyDto> Parties,
+    DateTimeOffset? CreatedAt = null,
+    DateTimeOffset? TerminatedAt = null,
+    string? TerminationReason = null);
+
+public sealed record CustomerAuthorisationDto(
+    Guid Id,
+    string SubmittingMemberId,
+    string CustomerOrganisation,
+    List<string> ReceivingMemberIds,
+    string Purpose,
+    string CaptureMethod,
+    List<string> DataCategories,
+    List<string>? AllowedRegions,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? WithdrawnAt = null);
+
+/// <summary>Anything the API returns that the portal has no dedicated shape for.</summary>
+public sealed record Raw(JsonElement Body);
+
+internal static class ApiJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+}

@@ -1,0 +1,56 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Exchange.Portal.Api;
+
+public sealed record UserDto(Guid Id, string Email, string DisplayName, string MemberId, List<string> Roles, bool IsActive, bool LockedOut, DateTimeOffset CreatedAt);
+
+public sealed record CreatedUserDto(UserDto User, string TemporaryPassword);
+
+public sealed record ClientDto(string ClientId, string DisplayName, string MemberId, List<string> Scopes, List<string> Roles, bool IsActive, DateTimeOffset CreatedAt, DateTimeOffset? PreviousSecretExpiresAt);
+
+public sealed record CreatedClientDto(ClientDto Client, string ClientSecret);
+
+/// <summary>
+/// Exchange.Identity's admin API (users and API clients of the member), called with the signed-in
+/// member admin's access token; Identity decides what the caller may see and do.
+/// </summary>
+public sealed class IdentityAdminApi(HttpClient http)
+{
+    public Task<ApiResult<List<UserDto>>> UsersAsync(CancellationToken ct) => SendAsync<List<UserDto>>(HttpMethod.Get, "users", null, ct);
+
+    public Task<ApiResult<CreatedUserDto>> InviteAsync(string email, string displayName, List<string> roles, CancellationToken ct) =>
+        SendAsync<CreatedUserDto>(HttpMethod.Post, "users", new { email, displayName, roles }, ct);
+
+    public Task<ApiResult<UserDto>> DeactivateUserAsync(Guid id, CancellationToken ct) =>
+        SendAsync<UserDto>(HttpMethod.Post, $"users/{id}/deactivate", null, ct);
+
+    public Task<ApiResult<List<ClientDto>>> ClientsAsync(CancellationToken ct) => SendAsync<List<ClientDto>>(HttpMethod.Get, "clients", null, ct);
+
+    public Task<ApiResult<CreatedClientDto>> CreateClientAsync(string displayName, CancellationToken ct) =>
+        SendAsync<CreatedClientDto>(HttpMethod.Post, "clients", new { displayName }, ct);
+
+    public Task<ApiResult<CreatedClientDto>> RotateSecretAsync(string clientId, CancellationToken ct) =>
+        SendAsync<CreatedClientDto>(HttpMethod.Post, $"clients/{Uri.EscapeDataString(clientId)}/secret", new { keepPreviousForHours = 24 }, ct);
+
+    public Task<ApiResult<ClientDto>> DeactivateClientAsync(string clientId, CancellationToken ct) =>
+        SendAsync<ClientDto>(HttpMethod.Post, $"clients/{Uri.EscapeDataString(clientId)}/deactivate", null, ct);
+
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: ApiJson.Options);
+        }
+
+        using var response = await http.SendAsync(request, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            return new ApiResult<T>(default, (int)response.StatusCode, ApiProblem.FromBody(response.StatusCode, text));
+        }
+
+        return new ApiResult<T>(string.IsNullOrWhiteSpace(text) ? default : JsonSerializer.Deserialize<T>(text, ApiJson.Options), (int)response.StatusCode, null);
+    }
+}

@@ -1,0 +1,29 @@
+using System.Security.Claims;
+
+namespace Exchange.Portal.Auth;
+
+/// <summary>The claim names the portal reads (those of Exchange.Identity's tokens), and helpers over them.</summary>
+public static class PortalClaims
+{
+    public const string Subject = "sub";
+    public const string Name = "name";
+    public const string MemberId = "member_id";
+    public const string Role = "role";
+
+    public static string? MemberOf(this ClaimsPrincipal user) => user.FindFirst(MemberId)?.Value;
+
+    public static string DisplayName(this ClaimsPrincipal user) => user.FindFirst(Name)?.Value ?? "Signed in";
+}
+
+/// <summary>Names of the authentication schemes and authorisation policies of the portal.</summary>
+public static class PortalAuth
+{
+    public const string CookieScheme = "portal-cookie";
+    public const string IdentityScheme = "exchange-identity";
+
+    public const string EngineerPolicy = "engineer";
+    public const string MemberAdminPolicy = "member-admin";
+    public const string LegalAdminPolicy = "legal-admin";
+    public const string PrivacyPolicy = "privacy-officer";
+    public const string MemberPolicy = "member";
+}

@@ -1,0 +1,78 @@
+using Exchange.Portal.Api;
+using Exchange.Portal.Auth;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Exchange.Portal.Pages.Authorisations;
+
+/// <summary>Recording that the shared customer agreed to the collaboration (who, for whom, what, until when).</summary>
+public sealed class NewModel(ExchangeApi api, TimeProvider clock) : PageModel
+{
+    public static readonly string[] Categories = ["technical", "organisation", "contact"];
+    public static readonly string[] CaptureMethods = ["email", "phone", "ticket", "portal"];
+
+    [FromQuery(Name = "receiver")]
+    public string? Receiver { get; set; }
+
+    [BindProperty]
+    public AuthorisationInput Input { get; set; } = new();
+
+    public IReadOnlyList<MemberDto> Members { get; private set; } = [];
+    public ApiProblem? Problem { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Input.ReceivingMemberIds = string.IsNullOrEmpty(Receiver) ? [] : [Receiver];
+        Input.ExpiresOn = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(90));
+        await LoadMembersAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        var body = new
+        {
+            customerOrganisation = Input.CustomerOrganisation,
+            authorisedBy = new { name = Input.AuthorisedByName, role = Input.AuthorisedByRole, email = Blank(Input.AuthorisedByEmail) },
+            receivingMemberIds = Input.ReceivingMemberIds,
+            purpose = Input.Purpose,
+            captureMethod = Input.CaptureMethod,
+            evidenceReference = Input.EvidenceReference,
+            dataCategories = Input.DataCategories,
+            allowedRegions = (Input.AllowedRegions ?? "").Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            expiresAt = Input.ExpiresOn?.ToDateTime(new TimeOnly(23, 59), DateTimeKind.Utc),
+        };
+        var result = await api.CreateAuthorisationAsync(body, ct);
+        if (result.Ok && result.Value is { } created)
+        {
+            var receiver = Input.ReceivingMemberIds.FirstOrDefault();
+            return Redirect(receiver is null ? "/cases/new" : $"/cases/new?receiver={Uri.EscapeDataString(receiver)}&authorisation={created.Id}");
+        }
+
+        Problem = result.Problem;
+        await LoadMembersAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadMembersAsync(CancellationToken ct)
+    {
+        var members = await api.MembersAsync(ct);
+        Members = (members.Value ?? []).Where(m => m.Id != User.MemberOf()).OrderBy(m => m.LegalName).ToList();
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    public sealed class AuthorisationInput
+    {
+        public string? CustomerOrganisation { get; set; }
+        public string? AuthorisedByName { get; set; }
+        public string? AuthorisedByRole { get; set; }
+        public string? AuthorisedByEmail { get; set; }
+        public List<string> ReceivingMemberIds { get; set; } = [];
+        public string? Purpose { get; set; }
+        public string CaptureMethod { get; set; } = "email";
+        public string? EvidenceReference { get; set; }
+        public List<string> DataCategories { get; set; } = ["technical", "organisation"];
+        public string? AllowedRegions { get; set; }
+        public DateOnly? ExpiresOn { get; set; }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Exchange.Portal.Tests;
+
+/// <summary>
+/// A member's own system (the demo CRM client, client credentials) talking to the real API, to
+/// set up a case for a browser test without depending on another test's data.
+/// </summary>
+public sealed class MemberSystem(ExchangeServices services, string clientId, string secret)
+{
+    public static MemberSystem AcmeCrm(ExchangeServices services) => new(services, "acme-crm", "dev-acme-crm-secret");
+
+    public async Task<Guid> OpenCaseToAsync(string receiver, string summary)
+    {
+        using var http = await ClientAsync();
+        var authorisation = await PostAsync(http, "/api/v1/customer-authorisations", new
+        {
+            customerOrganisation = "Contoso Retail",
+            authorisedBy = new { name = "Carla Customer", role = "IT manager", email = (string?)null },
+            receivingMemberIds = new[] { receiver },
+            purpose = "Diagnose a cross-vendor fault",
+            captureMethod = "email",
+            evidenceReference = "CRM-4711",
+            dataCategories = new[] { "technical", "organisation" },
+            allowedRegions = (string[]?)null,
+            expiresAt = DateTime.UtcNow.AddDays(30),
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cases")
+        {
+            Content = JsonContent.Create(new
+            {
+                receivingMemberId = receiver,
+                customerAuthorisationId = authorisation.GetProperty("id").GetGuid(),
+                severity = 2,
+                submitterCaseReference = "ACME-" + Guid.NewGuid().ToString("N")[..6],
+                fields = new Dictionary<string, string>
+                {
+                    ["summary"] = summary,
+                    ["product"] = "Acme Billing",
+                    ["customerOrganisation"] = "Contoso Retail",
+                },
+            }),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST /cases answered {(int)response.StatusCode}: {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
+    }
+
+    private static async Task<JsonElement> PostAsync(HttpClient http, string path, object body)
+    {
+        using var response = await http.PostAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST {path} answered {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private async Task<HttpClient> ClientAsync()
+    {
+        using var identity = new HttpClient();
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Post, services.IdentityUrl + "/connect/token")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["scope"] = "cases:read cases:write authorisations:write",
+            }),
+        };
+        tokenRequest.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(secret)}")));
+        using var response = await identity.SendAsync(tokenRequest);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"token request answered {(int)response.StatusCode}: {text}");
+        var token = JsonDocument.Parse(text).RootElement.GetProperty("access_token").GetString();
+        var http = new HttpClient { BaseAddress = new Uri(services.ApiUrl) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+}
