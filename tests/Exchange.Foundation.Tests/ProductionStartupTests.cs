@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Exchange.Testing;
 
 namespace Exchange.Foundation.Tests;
@@ -41,39 +40,6 @@ public sealed class ProductionStartupTests
         Assert.Contains("Exchange:Demo:Seed", result.Output);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string project, TestDatabase database, Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("dotnet", [Repository.HostAssembly(project)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        start.Environment["Exchange__Database__Provider"] = database.Provider.ToString();
-        start.Environment["Exchange__Database__ConnectionString"] = database.ConnectionString;
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{project} kept running in Production instead of refusing to start.");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(string project, TestDatabase database, Dictionary<string, string> environment) =>
+        ProcessRunner.RunServiceInProductionAsync(project, database, environment);
 }

@@ -132,35 +132,6 @@ public sealed class ConformanceTests
     private static Task CollectAsync(Process process) =>
         Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string command, string[] arguments, string folder, Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo(command, arguments)
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{command} did not finish within four minutes.");
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(string command, string[] arguments, string folder, Dictionary<string, string> environment) =>
+        ProcessRunner.RunToExitAsync(command, arguments, folder, environment, TimeSpan.FromMinutes(4));
 }

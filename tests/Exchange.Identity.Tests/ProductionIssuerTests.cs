@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Exchange.Testing;
 
 namespace Exchange.Identity.Tests;
@@ -12,39 +11,18 @@ public sealed class ProductionIssuerTests
     public async Task Production_refuses_to_start_without_an_https_issuer(string? issuer)
     {
         await using var database = await TestDatabase.CreateAsync();
-        var host = Repository.HostAssembly("Exchange.Identity");
-        var start = new ProcessStartInfo("dotnet", [host, "--urls", "http://127.0.0.1:0"])
+        var environment = new Dictionary<string, string>
         {
-            WorkingDirectory = Path.GetDirectoryName(host)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
+            ["Exchange__Identity__PortalClientSecret"] = "a-real-looking-production-secret",
         };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Exchange__Database__Provider"] = database.Provider.ToString();
-        start.Environment["Exchange__Database__ConnectionString"] = database.ConnectionString;
-        start.Environment["Exchange__Identity__PortalClientSecret"] = "a-real-looking-production-secret";
         if (issuer != null)
         {
-            start.Environment["Exchange__Identity__Issuer"] = issuer;
+            environment["Exchange__Identity__Issuer"] = issuer;
         }
 
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("Identity kept running in Production without an https issuer.");
-        }
+        var (exitCode, output) = await ProcessRunner.RunServiceInProductionAsync("Exchange.Identity", database, environment);
 
-        Assert.NotEqual(0, process.ExitCode);
-        Assert.Contains("Exchange:Identity:Issuer", await stdout + await stderr);
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Exchange:Identity:Issuer", output);
     }
 }
