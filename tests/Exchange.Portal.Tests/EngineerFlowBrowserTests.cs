@@ -30,10 +30,13 @@ public sealed class EngineerFlowBrowserTests(PortalBrowser browser) : IClassFixt
             await Expect(page.GetByLabel("Globex Hardware GmbH")).ToBeCheckedAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Record authorisation" }).ClickAsync();
 
-            // Back on globex's intake form with the new authorisation filled in.
+            // Back on globex's intake form with the new authorisation chosen in the list.
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "2. The request to Globex Hardware GmbH" })).ToBeVisibleAsync();
-            Assert.Matches("^[0-9a-f-]{36}$", await page.GetByLabel("Authorisation id").InputValueAsync());
+            var choice = page.GetByLabel("Authorisation naming Globex Hardware GmbH");
+            Assert.Matches("^[0-9a-f-]{36}$", await choice.InputValueAsync());
+            await Expect(choice.Locator("option:checked")).ToHaveTextAsync(new Regex("^Contoso Retail · Diagnose the invoice export failure · until \\d{4}-\\d{2}-\\d{2}$"));
             Assert.DoesNotContain("Contoso", page.Url, StringComparison.Ordinal);
+            Assert.DoesNotContain("Carla", page.Url, StringComparison.Ordinal);
             await page.GetByLabel("Your case reference").FillAsync("ACME-1001");
             await page.GetByLabel("Summary").FillAsync("Invoice export fails with E42 after upgrade");
             await page.GetByRole(AriaRole.Textbox, new() { Name = "Product", Exact = true }).FillAsync("Acme Billing");
@@ -58,6 +61,50 @@ public sealed class EngineerFlowBrowserTests(PortalBrowser browser) : IClassFixt
         finally
         {
             await PortalBrowser.ScreenshotAsync(page, nameof(An_acme_engineer_opens_a_request_to_globex_sees_the_withheld_fields_and_signs_out));
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
+    public async Task An_acme_engineer_picks_an_existing_authorisation_from_the_list_of_those_naming_the_receiver()
+    {
+        var crm = MemberSystem.AcmeCrm(browser.Services);
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        var usable = await crm.AuthoriseAsync(["globex"], purpose: $"Usable {marker}", organisation: "Fabrikam Foods");
+        await crm.AuthoriseAsync(["initech"], purpose: $"Other receiver {marker}");
+        var withdrawn = await crm.AuthoriseAsync(["globex"], purpose: $"Withdrawn {marker}");
+        await crm.WithdrawAsync(withdrawn);
+
+        var page = await browser.NewPageAsync();
+        try
+        {
+            await browser.SignInAsync(page, "alice@acme.example");
+            await page.GotoAsync(Portal + "/cases/new");
+            await page.GetByLabel("Receiving member").SelectOptionAsync("globex");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Show their intake form" }).ClickAsync();
+
+            // Only the usable one naming globex is offered; recording another stays possible; no id to type.
+            var choice = page.GetByLabel("Authorisation naming Globex Hardware GmbH");
+            await Expect(choice.Locator("option", new() { HasText = marker })).ToHaveCountAsync(1);
+            var option = choice.Locator("option", new() { HasText = $"Usable {marker}" });
+            await Expect(option).ToHaveTextAsync(new Regex($"^Fabrikam Foods · Usable {marker} · until \\d{{4}}-\\d{{2}}-\\d{{2}}$"));
+            Assert.Equal(usable.ToString(), await option.GetAttributeAsync("value"));
+            await Expect(page.GetByLabel("Authorisation id")).ToHaveCountAsync(0);
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Record a new customer authorisation" })).ToBeVisibleAsync();
+
+            await choice.SelectOptionAsync(usable.ToString());
+            await page.GetByLabel("Your case reference").FillAsync("ACME-" + marker);
+            await page.GetByLabel("Summary").FillAsync($"Picked from the list {marker}");
+            await page.GetByRole(AriaRole.Textbox, new() { Name = "Product", Exact = true }).FillAsync("Acme Billing");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Send request" }).ClickAsync();
+
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Request sent to Globex Hardware GmbH" })).ToBeVisibleAsync();
+            Assert.DoesNotContain("Fabrikam", page.Url, StringComparison.Ordinal);
+            Assert.DoesNotContain("Carla", page.Url, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await PortalBrowser.ScreenshotAsync(page, nameof(An_acme_engineer_picks_an_existing_authorisation_from_the_list_of_those_naming_the_receiver));
             await page.Context.CloseAsync();
         }
     }
@@ -119,6 +166,13 @@ public sealed class EngineerFlowBrowserTests(PortalBrowser browser) : IClassFixt
             await page.GotoAsync(Portal + "/cases/inbox");
             await Expect(page.GetByText("Confidential fault")).ToHaveCountAsync(0);
             await Expect(page.Locator(".empty")).ToContainTextAsync("No requests");
+
+            // Acme's authorisations are acme's alone: initech holds none naming globex, so it is asked for an id.
+            await page.GotoAsync(Portal + "/cases/new?receiver=globex");
+            await Expect(page.GetByText("Your member holds no active customer authorisation naming Globex Hardware GmbH")).ToBeVisibleAsync();
+            await Expect(page.GetByLabel("Authorisation id")).ToBeVisibleAsync();
+            await Expect(page.GetByLabel("Authorisation naming Globex Hardware GmbH")).ToHaveCountAsync(0);
+            await Expect(page.GetByText("Contoso Retail")).ToHaveCountAsync(0);
         }
         finally
         {

@@ -13,27 +13,41 @@ public sealed class MemberSystem(ExchangeServices services, string clientId, str
 {
     public static MemberSystem AcmeCrm(ExchangeServices services) => new(services, "acme-crm", "dev-acme-crm-secret");
 
-    public async Task<Guid> OpenCaseToAsync(string receiver, string summary)
+    /// <summary>Records the customer's authorisation for requests to the receivers and returns its id.</summary>
+    public async Task<Guid> AuthoriseAsync(string[] receivers, string purpose = "Diagnose a cross-vendor fault", string organisation = "Contoso Retail")
     {
         using var http = await ClientAsync();
         var authorisation = await PostAsync(http, "/api/v1/customer-authorisations", new
         {
-            customerOrganisation = "Contoso Retail",
+            customerOrganisation = organisation,
             authorisedBy = new { name = "Carla Customer", role = "IT manager", email = (string?)null },
-            receivingMemberIds = new[] { receiver },
-            purpose = "Diagnose a cross-vendor fault",
+            receivingMemberIds = receivers,
+            purpose,
             captureMethod = "email",
             evidenceReference = "CRM-4711",
             dataCategories = new[] { "technical", "organisation" },
             allowedRegions = (string[]?)null,
             expiresAt = DateTime.UtcNow.AddDays(30),
         });
+        return authorisation.GetProperty("id").GetGuid();
+    }
+
+    public async Task WithdrawAsync(Guid authorisation)
+    {
+        using var http = await ClientAsync();
+        await PostAsync(http, $"/api/v1/customer-authorisations/{authorisation}/withdraw", new { reason = "Customer withdrew" });
+    }
+
+    public async Task<Guid> OpenCaseToAsync(string receiver, string summary)
+    {
+        var authorisation = await AuthoriseAsync([receiver]);
+        using var http = await ClientAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cases")
         {
             Content = JsonContent.Create(new
             {
                 receivingMemberId = receiver,
-                customerAuthorisationId = authorisation.GetProperty("id").GetGuid(),
+                customerAuthorisationId = authorisation,
                 severity = 2,
                 submitterCaseReference = "ACME-" + Guid.NewGuid().ToString("N")[..6],
                 fields = new Dictionary<string, string>

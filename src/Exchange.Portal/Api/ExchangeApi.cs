@@ -83,9 +83,14 @@ public sealed class ExchangeApi(HttpClient http)
     public Task<ApiResult<CustomerAuthorisationDto>> AuthorisationAsync(Guid id, CancellationToken ct) =>
         SendAsync<CustomerAuthorisationDto>(HttpMethod.Get, $"customer-authorisations/{id}", null, ct);
 
-    /// <summary>Not offered by the API yet (it answers 405); the new-request page then asks for the id.</summary>
-    public Task<ApiResult<List<CustomerAuthorisationDto>>> AuthorisationsAsync(CancellationToken ct) =>
-        SendAsync<List<CustomerAuthorisationDto>>(HttpMethod.Get, "customer-authorisations", null, ct);
+    /// <summary>
+    /// The user's member's authorisations that can be cited now for a request to the receiver:
+    /// naming it, neither withdrawn nor expired, newest first (the first page; a member rarely
+    /// holds more for one receiver). Only the member id goes into the URL.
+    /// </summary>
+    public Task<ApiResult<List<CustomerAuthorisationDto>>> ActiveAuthorisationsForAsync(string receiverId, CancellationToken ct) =>
+        SendAsync<List<CustomerAuthorisationDto>>(HttpMethod.Get,
+            $"customer-authorisations?receivingMemberId={Uri.EscapeDataString(receiverId)}&active=true&limit=100", null, ct);
 
     private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct, Action<HttpRequestMessage>? configure = null)
     {

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Exchange.Api.Auth;
 using Exchange.Api.Http;
 using Exchange.Core.Audit;
@@ -22,6 +23,8 @@ public sealed record AuthorisationDto(
         new AuthorisedByDto(a.AuthorisedByName, a.AuthorisedByRole, a.AuthorisedByEmail), a.ReceivingMemberIds, a.Purpose, a.CaptureMethod,
         a.EvidenceReference, a.DataCategories, a.AllowedRegions, a.CreatedAt, a.ExpiresAt, a.WithdrawnAt);
 }
+
+public sealed record AuthorisationPage(IReadOnlyList<AuthorisationDto> Items, string? NextCursor);
 
 public sealed record CreateAuthorisationRequest(
     string? CustomerOrganisation, AuthorisedByDto? AuthorisedBy, List<string>? ReceivingMemberIds, string? Purpose, CaptureMethod? CaptureMethod,
@@ -57,16 +60,104 @@ public sealed class WithdrawRequestValidator : AbstractValidator<WithdrawRequest
 }
 
 /// <summary>Customer authorisations: recorded, read and withdrawn by the submitting member only.</summary>
-public static class AuthorisationsEndpoints
+public static partial class AuthorisationsEndpoints
 {
     public static IEndpointRouteBuilder MapAuthorisationsEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/customer-authorisations").WithTags("Customer authorisations").RequireAuthorization(ApiPolicies.Authorisations);
+        group.MapGet("/", List);
         group.MapPost("/", Create).Validated<CreateAuthorisationRequest>();
         group.MapGet("/{id:guid}", Get);
         group.MapPost("/{id:guid}/withdraw", Withdraw).Validated<WithdrawRequest>(bodyOptional: true);
         return app;
     }
+
+    /// <summary>
+    /// The caller's own member's authorisations, newest first, keyset-paginated like GET /cases.
+    /// Only member ids and flags are accepted as filters: nothing about the customer's people
+    /// ever goes into the URL.
+    /// </summary>
+    private static async Task<Results<Ok<AuthorisationPage>, ValidationProblem>> List(
+        string? receivingMemberId, string? active, string? cursor, int? limit, Caller caller, ExchangeDbContext db, AuditLog audit,
+        TimeProvider clock, IOptions<ApiOptions> limits, CancellationToken cancellationToken)
+    {
+        var max = limits.Value.MaxPageSize;
+        var size = limit ?? limits.Value.DefaultPageSize;
+        if (size < 1 || size > max)
+        {
+            return Problems.Invalid("limit", $"Must be between 1 and {max}.");
+        }
+
+        if (receivingMemberId is not null && !MemberId().IsMatch(receivingMemberId))
+        {
+            return Problems.Invalid("receivingMemberId", "Must be a member id (lower-case letters, digits, '-' or '_').");
+        }
+
+        if (active is not (null or "true" or "false"))
+        {
+            return Problems.Invalid("active", "Must be true or false.");
+        }
+
+        // true: usable now (neither withdrawn nor expired); false: no longer usable.
+        bool? activeOnly = active is null ? null : active == "true";
+
+        Guid? after = null;
+        if (cursor is not null)
+        {
+            if (!KeysetCursor.TryDecode(cursor, out var decoded))
+            {
+                return Problems.Invalid("cursor", "Not a cursor this API issued.");
+            }
+
+            after = decoded;
+        }
+
+        var now = clock.UtcNowStored();
+        var query = db.CustomerAuthorisations.AsNoTracking().Where(a => a.SubmittingMemberId == caller.MemberId);
+        query = activeOnly switch
+        {
+            true => query.Where(a => a.WithdrawnAt == null && a.ExpiresAt > now),
+            false => query.Where(a => a.WithdrawnAt != null || a.ExpiresAt <= now),
+            _ => query,
+        };
+
+        // The receivers are stored as one JSON text column that no provider-neutral query can
+        // look inside, so that filter runs here, over batches read in keyset order until a page
+        // (plus one row, to know whether another page follows) is full.
+        var batchSize = receivingMemberId is null ? size + 1 : Math.Max(size + 1, 100);
+        var rows = new List<CustomerAuthorisation>();
+        var last = after;
+        while (rows.Count <= size)
+        {
+            var batchQuery = last is { } below ? query.Where(a => a.Id.CompareTo(below) < 0) : query;
+            var batch = await batchQuery.OrderByDescending(a => a.Id).Take(batchSize).ToListAsync(cancellationToken);
+            rows.AddRange(receivingMemberId is null ? batch : batch.Where(a => a.ReceivingMemberIds.Contains(receivingMemberId, StringComparer.Ordinal)));
+            if (batch.Count < batchSize)
+            {
+                break;
+            }
+
+            last = batch[^1].Id;
+        }
+
+        var items = rows.Take(size).Select(AuthorisationDto.From).ToList();
+        var next = rows.Count > size ? KeysetCursor.Encode(items[^1].Id) : null;
+
+        // Each item names a person at the customer, so the listing is accounted for like a read of each one.
+        await using (var transaction = await audit.BeginAsync(cancellationToken))
+        {
+            await audit.AppendAsync(caller.Actor, "authorisation.listed", "customer_authorisation", null,
+                details: new { receivingMemberId, active = activeOnly, count = items.Count, authorisations = items.Select(i => i.Id) },
+                cancellationToken: cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return TypedResults.Ok(new AuthorisationPage(items, next));
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    private static partial Regex MemberId();
 
     private static async Task<Results<Created<AuthorisationDto>, ValidationProblem, ProblemHttpResult>> Create(
         CreateAuthorisationRequest body, Caller caller, ExchangeDbContext db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)

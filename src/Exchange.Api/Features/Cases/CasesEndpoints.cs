@@ -76,7 +76,7 @@ public static class CasesEndpoints
         Guid? after = null;
         if (cursor is not null)
         {
-            if (!TryDecodeCursor(cursor, out var decoded))
+            if (!KeysetCursor.TryDecode(cursor, out var decoded))
             {
                 return Problems.Invalid("cursor", "Not a cursor this API issued.");
             }
@@ -127,7 +127,7 @@ public static class CasesEndpoints
                 c.CreatedAt, c.UpdatedAt, c.ResponseDueAt, c.ConcludedAt))
             .ToListAsync(cancellationToken);
         var items = rows.Take(size).ToList();
-        var next = rows.Count > size ? EncodeCursor(items[^1].Id) : null;
+        var next = rows.Count > size ? KeysetCursor.Encode(items[^1].Id) : null;
 
         await using (var transaction = await s.Audit.BeginAsync(cancellationToken))
         {
@@ -570,26 +570,5 @@ public static class CasesEndpoints
             Fields = body.Fields!.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new[] { f.Key, f.Value }),
         });
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-    }
-
-    private static string EncodeCursor(Guid id) => Convert.ToBase64String(id.ToByteArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static bool TryDecodeCursor(string cursor, out Guid id)
-    {
-        id = Guid.Empty;
-        if (cursor.Length != 22)
-        {
-            return false;
-        }
-
-        try
-        {
-            id = new Guid(Convert.FromBase64String(cursor.Replace('-', '+').Replace('_', '/') + "=="));
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
     }
 }

@@ -28,7 +28,7 @@ public sealed class NewModel(ExchangeApi api) : PageModel
     public MemberDto? ReceiverMember { get; private set; }
     public IReadOnlyList<CatalogueFieldDto> FormFields { get; private set; } = [];
     public IReadOnlySet<string> RequiredFields { get; private set; } = new HashSet<string>();
-    public IReadOnlyList<CustomerAuthorisationDto>? Authorisations { get; private set; }
+    public IReadOnlyList<CustomerAuthorisationDto> Authorisations { get; private set; } = [];
     public ApiProblem? Problem { get; private set; }
     public CasePreviewDto? Preview { get; private set; }
     public CaseDto? Created { get; private set; }
@@ -139,17 +139,16 @@ public sealed class NewModel(ExchangeApi api) : PageModel
             .Where(f => asked.Contains(f.Name) && f.Category != "special")
             .ToList();
 
-        // Listing one's own authorisations is optional in the API; without it the id is typed in.
-        var authorisations = await api.AuthorisationsAsync(ct);
-        if (authorisations.Ok)
-        {
-            Authorisations = (authorisations.Value ?? [])
-                .Where(a => a.WithdrawnAt is null && a.ReceivingMemberIds.Contains(Receiver))
-                .ToList();
-        }
+        // The API decides which authorisations are usable for this receiver; if it offers none
+        // (or cannot answer), the page falls back to typing in an id.
+        var authorisations = await api.ActiveAuthorisationsForAsync(Receiver, ct);
+        Authorisations = authorisations.Ok ? authorisations.Value ?? [] : [];
 
         return true;
     }
+
+    /// <summary>A purpose may run to a paragraph; an option shows its start so the list stays readable.</summary>
+    public static string Shorten(string text, int max = 80) => text.Length <= max ? text : text[..(max - 1)].TrimEnd() + "…";
 
     public sealed class NewCaseInput
     {
