@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Exchange.Testing;
 
 namespace Exchange.Jobs.Tests;
@@ -6,6 +7,15 @@ namespace Exchange.Jobs.Tests;
 internal sealed class JobsFactory(TestDatabase database, IDictionary<string, string?>? overrides = null)
     : ExchangeAppFactory<JobsHost>(database, Settings(overrides))
 {
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        if (Environment.GetEnvironmentVariable("EXCHANGE_TEST_LOG") is { Length: > 0 } folder)
+        {
+            builder.ConfigureLogging(l => l.AddProvider(new FileLogProvider(Path.Combine(folder, Database.Name + ".log"))));
+        }
+    }
+
     private static Dictionary<string, string?> Settings(IDictionary<string, string?>? overrides)
     {
         var settings = new Dictionary<string, string?>

@@ -35,7 +35,7 @@ public sealed class PurgeTests
 
         await using var check = database.CreateContext();
         var tombstone = await TestData.EventuallyAsync(
-            () => check.Tombstones.AsNoTracking().FirstOrDefaultAsync(t => t.CaseId == resolved.Id), t => t is not null, TimeSpan.FromSeconds(30), "the tombstone");
+            () => check.Tombstones.AsNoTracking().FirstOrDefaultAsync(t => t.CaseId == resolved.Id), t => t is not null, TimeSpan.FromSeconds(60), "the tombstone");
 
         Assert.NotNull(tombstone);
         Assert.Equal("acme", tombstone.SubmittingMemberId);
@@ -99,7 +99,7 @@ public sealed class PurgeTests
         {
             _ = factory.Services;
             await using var check = database.CreateContext();
-            await TestData.EventuallyAsync(() => check.Tombstones.CountAsync(), n => n == tags.Count, TimeSpan.FromSeconds(30), "all tombstones");
+            await TestData.EventuallyAsync(() => check.Tombstones.CountAsync(), n => n == tags.Count, TimeSpan.FromSeconds(60), "all tombstones");
             // One more run after the purge: its checkpoint must find nothing left to keep.
             var purgedAt = await check.Tombstones.MaxAsync(t => t.PurgedAt);
             await TestData.EventuallyAsync(() => check.JobRuns.CountAsync(r => r.JobName == PurgeJob.JobName && r.StartedAt > purgedAt && r.FinishedAt != null), n => n > 0, TimeSpan.FromSeconds(10), "a later run");

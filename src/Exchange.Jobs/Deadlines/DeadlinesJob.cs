@@ -82,6 +82,7 @@ public sealed class DeadlinesJob(
         var horizon = now + options.Value.AgreementExpiryNotice;
         var expiring = await db.Agreements.AsNoTracking()
             .Where(a => a.Status == AgreementStatus.InForce && a.ExpiresAt > now && a.ExpiresAt <= horizon && a.ExpiryNotifiedAt == null)
+            .OrderBy(a => a.ExpiresAt)
             .Take(options.Value.BatchSize)
             .Select(a => new { a.Id, Parties = a.Parties.Select(p => p.PartyId).ToList() })
             .ToListAsync(cancellationToken);
@@ -113,6 +114,7 @@ public sealed class DeadlinesJob(
     {
         var expired = await db.Agreements.AsNoTracking()
             .Where(a => a.Status == AgreementStatus.InForce && a.ExpiresAt <= now)
+            .OrderBy(a => a.ExpiresAt)
             .Take(options.Value.BatchSize)
             .Select(a => new { a.Id, Parties = a.Parties.Select(p => p.PartyId).ToList() })
             .ToListAsync(cancellationToken);

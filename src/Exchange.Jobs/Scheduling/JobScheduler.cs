@@ -33,6 +33,8 @@ internal sealed class JobScheduler(
 
     private IScheduler? _scheduler;
 
+    private string DataSourceName { get; } = "exchange_" + Guid.NewGuid().ToString("N");
+
     public string InstanceId { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..8]}";
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -46,6 +48,9 @@ internal sealed class JobScheduler(
         await Creating.WaitAsync(cancellationToken);
         try
         {
+            // Quartz logs through one process-wide provider: the most recently started host's, and
+            // nothing once that host is gone (tests start many hosts in one process).
+            Quartz.Logging.LogContext.SetCurrentLogProvider(new LaxLoggerFactory(services.GetRequiredService<ILoggerFactory>()));
             var factory = new StdSchedulerFactory(Properties());
             _scheduler = await factory.GetScheduler(cancellationToken);
         }
@@ -119,9 +124,32 @@ internal sealed class JobScheduler(
             ["quartz.jobStore.useProperties"] = "true",
             ["quartz.jobStore.clustered"] = postgres ? "true" : "false",
             ["quartz.jobStore.clusterCheckinInterval"] = ((long)options.Value.ClusterCheckinInterval.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["quartz.jobStore.dataSource"] = "exchange",
-            ["quartz.dataSource.exchange.provider"] = postgres ? "Npgsql" : "SQLite-Microsoft",
-            ["quartz.dataSource.exchange.connectionString"] = connectionString,
+            // Quartz keeps data sources in a process-wide registry by name, so each scheduler names its own.
+            ["quartz.jobStore.dataSource"] = DataSourceName,
+            [$"quartz.dataSource.{DataSourceName}.provider"] = postgres ? "Npgsql" : "SQLite-Microsoft",
+            [$"quartz.dataSource.{DataSourceName}.connectionString"] = connectionString,
         };
+    }
+}
+
+/// <summary>Hands Quartz loggers from a host's factory, and silent ones once that host has been disposed.</summary>
+internal sealed class LaxLoggerFactory(ILoggerFactory inner) : ILoggerFactory
+{
+    public ILogger CreateLogger(string categoryName)
+    {
+        try
+        {
+            return inner.CreateLogger(categoryName);
+        }
+        catch (ObjectDisposedException)
+        {
+            return Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        }
+    }
+
+    public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+    public void Dispose()
+    {
     }
 }
