@@ -42,6 +42,8 @@ pg "$pg_bin/pg_ctl" -D "$pg_data" -w -l "$pg_data/server.log" \
 echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port"
 export EXCHANGE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# No build servers outliving the run: CI waits for every process that holds its output.
+export MSBUILDDISABLENODEREUSE=1 UseSharedCompilation=false DOTNET_CLI_USE_MSBUILD_SERVER=0
 
 dotnet build Exchange.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 

@@ -1,14 +1,93 @@
+using Exchange.Api.Auth;
+using Exchange.Api.Features.Agreements;
+using Exchange.Api.Features.Audit;
+using Exchange.Api.Features.Authorisations;
+using Exchange.Api.Features.Cases;
+using Exchange.Api.Features.Catalogue;
+using Exchange.Api.Features.Members;
+using Exchange.Api.Http;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.OpenApi;
+
 namespace Exchange.Api;
 
 public static class ApiExtensions
 {
     public static WebApplicationBuilder AddApiServices(this WebApplicationBuilder builder)
     {
+        var services = builder.Services;
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
+        services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
+        // Unreadable bodies throw, so the exception handler can answer them as problem details naming the JSON path.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.Configure<Microsoft.AspNetCore.Http.ProblemDetailsOptions>(o => o.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+
+        services.AddApiAuthentication();
+        services.AddRequestLimits();
+
+        // A rule stops at its first failure, so later checks never see a null the earlier one reported.
+        ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
+        // Errors name the JSON property the client sent (camelCase), not the C# one.
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, expression) =>
+        {
+            var path = expression is not null ? FluentValidation.Internal.PropertyChain.FromExpression(expression).ToString() : member?.Name;
+            return path is null ? null : string.Join('.', path.Split('.').Select(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName));
+        };
+        // Validators are registered one by one: the FluentValidation DI package is not obtainable here.
+        services.AddSingleton<IValidator<IntakePolicyRequest>, IntakePolicyRequestValidator>();
+        services.AddSingleton<IValidator<CreateAgreementRequest>, CreateAgreementRequestValidator>();
+        services.AddSingleton<IValidator<SignatureRequest>, SignatureRequestValidator>();
+        services.AddSingleton<IValidator<TerminateRequest>, TerminateRequestValidator>();
+        services.AddSingleton<IValidator<CreateAuthorisationRequest>, CreateAuthorisationRequestValidator>();
+        services.AddSingleton<IValidator<WithdrawRequest>, WithdrawRequestValidator>();
+        services.AddSingleton<IValidator<CreateCaseRequest>, CreateCaseRequestValidator>();
+        services.AddSingleton<IValidator<AcceptRequest>, AcceptRequestValidator>();
+        services.AddSingleton<IValidator<RejectRequest>, RejectRequestValidator>();
+        services.AddSingleton<IValidator<RequestInformationRequest>, RequestInformationRequestValidator>();
+        services.AddSingleton<IValidator<ProvideInformationRequest>, ProvideInformationRequestValidator>();
+        services.AddSingleton<IValidator<ResolveRequest>, ResolveRequestValidator>();
+        services.AddSingleton<IValidator<NoteRequest>, NoteRequestValidator>();
+
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o => o.SwaggerDoc("v1", new OpenApiInfo
+        {
+            Title = "Exchange API",
+            Version = "v1",
+            Description = "Collaboration requests between members, under the exchange's agreement, authorisation, transfer and minimisation rules.",
+        }));
         return builder;
     }
 
     public static WebApplication MapApi(this WebApplication app)
     {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRequestBodyLimit();
+
+        // The API description is public; Swagger UI needs scripts and styles from its own origin.
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/swagger"), branch => branch.Use((context, next) =>
+        {
+            context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+            return next(context);
+        }));
+        app.UseSwagger();
+        app.UseSwaggerUI();
+
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), branch => branch.UseNoStore());
+
+        app.MapMembersEndpoints();
+        app.MapAgreementsEndpoints();
+        app.MapAuthorisationsEndpoints();
+        app.MapCasesEndpoints();
+        app.MapAuditEndpoints();
+        app.MapFieldCatalogueEndpoints();
         return app;
     }
 }

@@ -1,0 +1,166 @@
+using Exchange.Api.Auth;
+using Exchange.Api.Http;
+using Exchange.Core.Audit;
+using Exchange.Core.Authorisations;
+using Exchange.Core.Cases;
+using Exchange.Core.Data;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Exchange.Api.Features.Authorisations;
+
+public sealed record AuthorisedByDto(string? Name, string? Role, string? Email);
+
+public sealed record AuthorisationDto(
+    Guid Id, string SubmittingMemberId, string CustomerOrganisation, AuthorisedByDto AuthorisedBy, IReadOnlyList<string> ReceivingMemberIds,
+    string Purpose, CaptureMethod CaptureMethod, string EvidenceReference, IReadOnlyList<DataCategory> DataCategories,
+    IReadOnlyList<string> AllowedRegions, DateTime CreatedAt, DateTime ExpiresAt, DateTime? WithdrawnAt)
+{
+    public static AuthorisationDto From(CustomerAuthorisation a) => new(a.Id, a.SubmittingMemberId, a.CustomerOrganisation,
+        new AuthorisedByDto(a.AuthorisedByName, a.AuthorisedByRole, a.AuthorisedByEmail), a.ReceivingMemberIds, a.Purpose, a.CaptureMethod,
+        a.EvidenceReference, a.DataCategories, a.AllowedRegions, a.CreatedAt, a.ExpiresAt, a.WithdrawnAt);
+}
+
+public sealed record CreateAuthorisationRequest(
+    string? CustomerOrganisation, AuthorisedByDto? AuthorisedBy, List<string>? ReceivingMemberIds, string? Purpose, CaptureMethod? CaptureMethod,
+    string? EvidenceReference, List<DataCategory>? DataCategories, List<string>? AllowedRegions, DateTime? ExpiresAt);
+
+public sealed class CreateAuthorisationRequestValidator : AbstractValidator<CreateAuthorisationRequest>
+{
+    public CreateAuthorisationRequestValidator(TimeProvider clock)
+    {
+        RuleFor(r => r.CustomerOrganisation).Text(200);
+        RuleFor(r => r.AuthorisedBy).NotNull();
+        RuleFor(r => r.AuthorisedBy!.Name).Text(200).OverridePropertyName("authorisedBy.name").When(r => r.AuthorisedBy is not null);
+        RuleFor(r => r.AuthorisedBy!.Role).OptionalText(200).OverridePropertyName("authorisedBy.role").When(r => r.AuthorisedBy is not null);
+        RuleFor(r => r.AuthorisedBy!.Email).MaximumLength(320).EmailAddress().OverridePropertyName("authorisedBy.email").When(r => r.AuthorisedBy is not null);
+        RuleFor(r => r.ReceivingMemberIds).NotEmpty().Must(ids => ids is null || (ids.Count <= 20 && ids.Distinct().Count() == ids.Count)).WithMessage("List up to 20 members, each once.");
+        RuleForEach(r => r.ReceivingMemberIds).Identifier();
+        RuleFor(r => r.Purpose).Text(1000);
+        RuleFor(r => r.CaptureMethod).NotNull().IsInEnum();
+        RuleFor(r => r.EvidenceReference).Text(500);
+        RuleFor(r => r.DataCategories).NotEmpty().Must(c => c is null || c.Distinct().Count() == c.Count).WithMessage("List each category once.");
+        RuleForEach(r => r.DataCategories).IsInEnum().NotEqual(DataCategory.Special).WithMessage("Special category data is never shared through the exchange.");
+        RuleFor(r => r.AllowedRegions).Must(r => r is null || r.Count <= 20);
+        RuleForEach(r => r.AllowedRegions).Region();
+        RuleFor(r => r.ExpiresAt).NotNull().Must(t => t!.Value.ToUniversalTime() > clock.UtcNowStored()).WithMessage("Must be in the future.");
+    }
+}
+
+public sealed record WithdrawRequest(string? Reason);
+
+public sealed class WithdrawRequestValidator : AbstractValidator<WithdrawRequest>
+{
+    public WithdrawRequestValidator() => RuleFor(r => r.Reason).OptionalText(1000);
+}
+
+/// <summary>Customer authorisations: recorded, read and withdrawn by the submitting member only.</summary>
+public static class AuthorisationsEndpoints
+{
+    public static IEndpointRouteBuilder MapAuthorisationsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/customer-authorisations").WithTags("Customer authorisations").RequireAuthorization(ApiPolicies.Authorisations);
+        group.MapPost("/", Create).Validated<CreateAuthorisationRequest>();
+        group.MapGet("/{id:guid}", Get);
+        group.MapPost("/{id:guid}/withdraw", Withdraw).Validated<WithdrawRequest>(bodyOptional: true);
+        return app;
+    }
+
+    private static async Task<Results<Created<AuthorisationDto>, ValidationProblem, ProblemHttpResult>> Create(
+        CreateAuthorisationRequest body, Caller caller, ExchangeDbContext db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (caller.IsOperator)
+        {
+            return Problems.Forbidden("Customer authorisations are recorded by members.");
+        }
+
+        var receivers = body.ReceivingMemberIds!;
+        if (receivers.Contains(caller.MemberId))
+        {
+            return Problems.Invalid("receivingMemberIds", "The submitting member cannot be a receiver.");
+        }
+
+        var known = await db.Members.Where(m => receivers.Contains(m.Id)).CountAsync(cancellationToken);
+        if (known != receivers.Count)
+        {
+            return Problems.Invalid("receivingMemberIds", "Every receiving member must exist.");
+        }
+
+        var now = clock.UtcNowStored();
+        var authorisation = new CustomerAuthorisation
+        {
+            SubmittingMemberId = caller.MemberId,
+            CustomerOrganisation = body.CustomerOrganisation!.Trim(),
+            AuthorisedByName = body.AuthorisedBy!.Name!,
+            AuthorisedByRole = body.AuthorisedBy.Role,
+            AuthorisedByEmail = body.AuthorisedBy.Email,
+            ReceivingMemberIds = receivers,
+            Purpose = body.Purpose!,
+            CaptureMethod = body.CaptureMethod!.Value,
+            EvidenceReference = body.EvidenceReference!,
+            DataCategories = body.DataCategories!,
+            AllowedRegions = body.AllowedRegions ?? [],
+            CreatedAt = now,
+            ExpiresAt = body.ExpiresAt!.Value.ToUniversalTime(),
+        };
+
+        await using var transaction = await audit.BeginAsync(cancellationToken);
+        db.CustomerAuthorisations.Add(authorisation);
+        await audit.AppendAsync(caller.Actor, "authorisation.created", "customer_authorisation", authorisation.Id.ToString(),
+            details: new { receivers, categories = authorisation.DataCategories.Select(c => c.ToString()) }, cancellationToken: cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/customer-authorisations/{authorisation.Id}", AuthorisationDto.From(authorisation));
+    }
+
+    private static async Task<Results<Ok<AuthorisationDto>, ProblemHttpResult>> Get(
+        Guid id, Caller caller, ExchangeDbContext db, AuditLog audit, CancellationToken cancellationToken)
+    {
+        await using var transaction = await audit.BeginAsync(cancellationToken);
+        var authorisation = await db.CustomerAuthorisations.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.Id == id && a.SubmittingMemberId == caller.MemberId, cancellationToken);
+        if (authorisation is null)
+        {
+            return Problems.NotFound();
+        }
+
+        // It names a person at the customer, so reading it is accounted for like case data.
+        await audit.AppendAsync(caller.Actor, "authorisation.read", "customer_authorisation", id.ToString(), cancellationToken: cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Ok(AuthorisationDto.From(authorisation));
+    }
+
+    /// <summary>
+    /// Withdrawal stops the collaboration it covers: its open cases are halted, and every case
+    /// under it, open or concluded, is due for purge now (the purge job removes the data).
+    /// </summary>
+    private static async Task<Results<Ok<AuthorisationDto>, ProblemHttpResult>> Withdraw(
+        Guid id, WithdrawRequest? body, Caller caller, ExchangeDbContext db, AuditLog audit, TimeProvider clock,
+        IOptions<RetentionOptions> retention, CancellationToken cancellationToken)
+    {
+        await using var transaction = await audit.BeginAsync(cancellationToken);
+        var authorisation = await db.CustomerAuthorisations.FirstOrDefaultAsync(a => a.Id == id && a.SubmittingMemberId == caller.MemberId, cancellationToken);
+        if (authorisation is null)
+        {
+            return Problems.NotFound();
+        }
+
+        if (authorisation.WithdrawnAt is not null)
+        {
+            return Problems.Refused(new Refusal(RefusalCodes.AlreadyWithdrawn, "The customer authorisation is already withdrawn.", RefusalKind.Conflict));
+        }
+
+        var now = clock.UtcNowStored();
+        authorisation.WithdrawnAt = now;
+        var cases = await db.Cases.Where(c => c.CustomerAuthorisationId == id).ToListAsync(cancellationToken);
+        await audit.AppendAsync(caller.Actor, "authorisation.withdrawn", "customer_authorisation", id.ToString(),
+            details: new { cases = cases.Count, reasonGiven = body?.Reason is not null }, cancellationToken: cancellationToken);
+        await CaseChanges.HaltAsync(db, audit, cases, "authorisation_withdrawn", purgeImmediately: true, now, retention.Value.Default, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Ok(AuthorisationDto.From(authorisation));
+    }
+}

@@ -1,0 +1,595 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Exchange.Api.Auth;
+using Exchange.Api.Http;
+using Exchange.Core.Audit;
+using Exchange.Core.Authorisations;
+using Exchange.Core.Cases;
+using Exchange.Core.Data;
+using Exchange.Core.Identity;
+using Exchange.Core.Members;
+using Exchange.Core.Webhooks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Exchange.Api.Features.Cases;
+
+/// <summary>The services every case handler uses.</summary>
+public sealed record CaseServices(
+    ExchangeDbContext Db, AuditLog Audit, TimeProvider Clock, IOptions<RetentionOptions> Retention, IOptions<ApiOptions> Limits,
+    ILogger<CaseServices> Logger, HttpContext Http)
+{
+    public DateTime Now => Clock.UtcNowStored();
+}
+
+/// <summary>
+/// Collaboration requests. Need-to-know first on every id route: a caller that is not one of the
+/// case's two members (operator staff included) gets the same 404 as for an id that does not exist.
+/// Every read and change appends to the audit log in the transaction that reads or writes the case.
+/// </summary>
+public static class CasesEndpoints
+{
+    public static IEndpointRouteBuilder MapCasesEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/cases").WithTags("Cases");
+        group.MapGet("/", List).RequireAuthorization(ApiPolicies.CasesRead);
+        group.MapPost("/", Create).RequireAuthorization(ApiPolicies.CasesWrite).RequireRateLimiting(RequestLimits.CaseCreationPolicy).Validated<CreateCaseRequest>();
+        group.MapPost("/preview", Preview).RequireAuthorization(ApiPolicies.CasesWrite).Validated<CreateCaseRequest>();
+        group.MapGet("/{id:guid}", Get).RequireAuthorization(ApiPolicies.CasesRead);
+        group.MapPost("/{id:guid}/accept", Accept).RequireAuthorization(ApiPolicies.CasesWrite).Validated<AcceptRequest>(bodyOptional: true);
+        group.MapPost("/{id:guid}/reject", Reject).RequireAuthorization(ApiPolicies.CasesWrite).Validated<RejectRequest>();
+        group.MapPost("/{id:guid}/request-information", RequestInformation).RequireAuthorization(ApiPolicies.CasesWrite).Validated<RequestInformationRequest>();
+        group.MapPost("/{id:guid}/provide-information", ProvideInformation).RequireAuthorization(ApiPolicies.CasesWrite).Validated<ProvideInformationRequest>();
+        group.MapPost("/{id:guid}/resolve", Resolve).RequireAuthorization(ApiPolicies.CasesWrite).Validated<ResolveRequest>();
+        group.MapGet("/{id:guid}/notes", ListNotes).RequireAuthorization(ApiPolicies.CasesRead);
+        group.MapPost("/{id:guid}/notes", AddNote).RequireAuthorization(ApiPolicies.CasesWrite).Validated<NoteRequest>();
+        return app;
+    }
+
+    // ---- list ----
+
+    private static async Task<Results<Ok<CasePage>, ValidationProblem>> List(
+        string? box, string? status, string? cursor, int? limit, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken)
+    {
+        var max = s.Limits.Value.MaxPageSize;
+        var size = limit ?? s.Limits.Value.DefaultPageSize;
+        if (size < 1 || size > max)
+        {
+            return Problems.Invalid("limit", $"Must be between 1 and {max}.");
+        }
+
+        CaseStatus? wanted = null;
+        if (status is not null)
+        {
+            var match = Enum.GetValues<CaseStatus>().Where(v => CaseLifecycle.StatusName(v) == status).ToList();
+            if (match.Count == 0)
+            {
+                return Problems.Invalid("status", "Must be one of: " + string.Join(", ", Enum.GetValues<CaseStatus>().Select(CaseLifecycle.StatusName)) + ".");
+            }
+
+            wanted = match[0];
+        }
+
+        Guid? after = null;
+        if (cursor is not null)
+        {
+            if (!TryDecodeCursor(cursor, out var decoded))
+            {
+                return Problems.Invalid("cursor", "Not a cursor this API issued.");
+            }
+
+            after = decoded;
+        }
+
+        var metadataOnly = caller.IsOperator;
+        IQueryable<CollaborationCase> query = s.Db.Cases.AsNoTracking();
+        if (metadataOnly)
+        {
+            // Operator staff see every case's metadata (ids, members, states, timestamps), never content.
+            if (box is not null)
+            {
+                return Problems.Invalid("box", "Operator staff list case metadata across members; leave out box.");
+            }
+        }
+        else
+        {
+            if (box is not null and not "inbox" and not "outbox")
+            {
+                return Problems.Invalid("box", "Must be inbox or outbox.");
+            }
+
+            query = box switch
+            {
+                "inbox" => query.Where(c => c.ReceivingMemberId == caller.MemberId),
+                "outbox" => query.Where(c => c.SubmittingMemberId == caller.MemberId),
+                _ => query.Where(c => c.ReceivingMemberId == caller.MemberId || c.SubmittingMemberId == caller.MemberId),
+            };
+        }
+
+        if (wanted is { } st)
+        {
+            query = query.Where(c => c.Status == st);
+        }
+
+        if (after is { } last)
+        {
+            // Keyset: ids are version 7 UUIDs, so id order is creation order on every provider.
+            query = query.Where(c => c.Id.CompareTo(last) < 0);
+        }
+
+        var rows = await query.OrderByDescending(c => c.Id).Take(size + 1)
+            .Select(c => new CaseSummaryDto(c.Id, c.SubmittingMemberId, c.ReceivingMemberId, c.Severity, c.Status,
+                metadataOnly ? null : c.SubmitterCaseReference, metadataOnly ? null : c.ReceiverCaseReference,
+                metadataOnly ? null : c.Fields.Where(f => f.Name == FieldCatalogue.Summary).Select(f => f.Value).FirstOrDefault(),
+                c.CreatedAt, c.UpdatedAt, c.ResponseDueAt, c.ConcludedAt))
+            .ToListAsync(cancellationToken);
+        var items = rows.Take(size).ToList();
+        var next = rows.Count > size ? EncodeCursor(items[^1].Id) : null;
+
+        await using (var transaction = await s.Audit.BeginAsync(cancellationToken))
+        {
+            await s.Audit.AppendAsync(caller.Actor, metadataOnly ? "case.metadata_listed" : "case.listed", "case", null,
+                details: new { box, count = items.Count, cases = items.Select(i => i.Id) }, cancellationToken: cancellationToken);
+            await s.Db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return TypedResults.Ok(new CasePage(items, next));
+    }
+
+    // ---- create and preview ----
+
+    private static async Task<Results<Created<CaseDto>, ValidationProblem, ProblemHttpResult>> Create(
+        CreateCaseRequest body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, Caller caller, [AsParameters] CaseServices s,
+        CancellationToken cancellationToken)
+    {
+        if (CanSubmit(caller) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > 200 || idempotencyKey.Any(c => c is < '!' or > '~')))
+        {
+            return Problems.Invalid("Idempotency-Key", "Must be 1 to 200 visible ASCII characters.");
+        }
+
+        var (receiver, invalid) = await LoadReceiverAsync(body, caller, s, cancellationToken);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        await using var transaction = await s.Audit.BeginAsync(cancellationToken);
+        var scope = $"{caller.ClientId ?? "-"}/{caller.ActorId}";
+        var requestHash = Hash(body);
+        if (idempotencyKey is not null)
+        {
+            // Inside the audit transaction, so a retry racing the first request waits for it and then replays it.
+            var previous = await s.Db.IdempotencyRecords.AsNoTracking()
+                .FirstOrDefaultAsync(r => r.MemberId == caller.MemberId && r.ClientId == scope && r.Key == idempotencyKey, cancellationToken);
+            if (previous is not null)
+            {
+                if (previous.RequestHash != requestHash)
+                {
+                    return Problems.Refused(new Refusal(RefusalCodes.IdempotencyKeyReused,
+                        "This Idempotency-Key was used with a different request body."));
+                }
+
+                return await ReplayAsync(previous, caller, s, cancellationToken);
+            }
+        }
+
+        var outcome = await EvaluateAsync(body, caller, receiver!, s, cancellationToken);
+        if (outcome.Refusal is { } refusal)
+        {
+            s.Logger.LogInformation("Case submission refused with {Code}: member {Member} actor {Actor} receiver {Receiver} authorisation {Authorisation}",
+                refusal.Code, caller.MemberId, caller.ActorId, receiver!.Id, body.CustomerAuthorisationId);
+            return Problems.Refused(refusal);
+        }
+
+        var accepted = outcome.Accepted!;
+        var now = s.Now;
+        var collaboration = new CollaborationCase
+        {
+            SubmittingMemberId = caller.MemberId,
+            ReceivingMemberId = receiver!.Id,
+            CustomerAuthorisationId = body.CustomerAuthorisationId!.Value,
+            Severity = body.Severity!.Value,
+            SubmitterCaseReference = body.SubmitterCaseReference!,
+            OpenedBy = caller.ActorId,
+            OpenedByInitials = caller.Initials,
+            CreatedAt = now,
+            UpdatedAt = now,
+            ResponseDueAt = CaseLifecycle.ResponseDue(receiver.IntakePolicy, body.Severity.Value, now),
+        };
+        collaboration.Fields.AddRange(accepted.Fields.Select(f => new CaseField
+        {
+            CaseId = collaboration.Id, Name = f.Key, Category = FieldCatalogue.Find(f.Key)!.Category, Value = f.Value,
+        }));
+        collaboration.WithheldFields.AddRange(accepted.Withheld.Select(w => new WithheldField { CaseId = collaboration.Id, Name = w.Field, Reason = w.Reason }));
+        s.Db.Cases.Add(collaboration);
+
+        var location = $"/api/v1/cases/{collaboration.Id}";
+        if (idempotencyKey is not null)
+        {
+            // Only the case id is kept, not the response body: the body holds case data, which must
+            // go when the case is purged. A replay renders the stored case again.
+            s.Db.IdempotencyRecords.Add(new IdempotencyRecord
+            {
+                MemberId = caller.MemberId, ClientId = scope, Key = idempotencyKey, RequestHash = requestHash,
+                StatusCode = StatusCodes.Status201Created, Location = location, CreatedAt = now, CompletedAt = now,
+            });
+        }
+
+        await s.Audit.AppendAsync(caller.Actor, "case.created", "case", collaboration.Id.ToString(), collaboration.Id, new
+        {
+            receiver = receiver.Id,
+            authorisation = collaboration.CustomerAuthorisationId,
+            agreements = accepted.Terms.AgreementIds,
+            fields = accepted.Fields.Keys,
+            withheld = accepted.Withheld.Select(w => new { field = w.Field, reason = w.Reason }),
+        }, cancellationToken);
+        s.Db.OutboxMessages.Add(CaseEvents.ForCase(CaseEvents.Created, collaboration, now));
+        await s.Db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        ETags.Set(s.Http, collaboration);
+        return TypedResults.Created(location, CaseDto.From(collaboration));
+    }
+
+    private static async Task<Results<Ok<CasePreviewDto>, ValidationProblem, ProblemHttpResult>> Preview(
+        CreateCaseRequest body, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken)
+    {
+        if (CanSubmit(caller) is { } forbidden)
+        {
+            return forbidden;
+        }
+
+        var (receiver, invalid) = await LoadReceiverAsync(body, caller, s, cancellationToken);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var outcome = await EvaluateAsync(body, caller, receiver!, s, cancellationToken);
+        if (outcome.Refusal is { } refusal)
+        {
+            return Problems.Refused(refusal);
+        }
+
+        return TypedResults.Ok(new CasePreviewDto(receiver!.Id, outcome.Accepted!.Fields,
+            outcome.Accepted.Withheld.Select(w => new WithheldFieldDto(w.Field, w.Reason)).ToList()));
+    }
+
+    private static ProblemHttpResult? CanSubmit(Caller caller) =>
+        caller.IsOperator || !caller.HasScope(Scopes.CasesWrite) || !Caller.IsEngineer(caller)
+            ? Problems.Forbidden("Only a member's engineers and systems open cases.")
+            : null;
+
+    /// <summary>The receiver named in the body, and the body checked against its intake policy's required fields.</summary>
+    private static async Task<(Member? Receiver, ValidationProblem? Invalid)> LoadReceiverAsync(
+        CreateCaseRequest body, Caller caller, CaseServices s, CancellationToken cancellationToken)
+    {
+        if (body.ReceivingMemberId == caller.MemberId)
+        {
+            return (null, Problems.Invalid("receivingMemberId", "A member cannot open a case to itself."));
+        }
+
+        var receiver = await s.Db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Id == body.ReceivingMemberId, cancellationToken);
+        if (receiver is null)
+        {
+            return (null, Problems.Invalid("receivingMemberId", "No member with this id."));
+        }
+
+        var missing = receiver.IntakePolicy.RequiredFields.Where(f => !body.Fields!.ContainsKey(f)).ToList();
+        if (missing.Count > 0)
+        {
+            return (null, TypedResults.ValidationProblem(
+                missing.ToDictionary(f => $"fields.{f}", _ => new[] { "Required by the receiving member's intake policy." }),
+                extensions: new Dictionary<string, object?> { ["code"] = "validation_failed" }));
+        }
+
+        return (receiver, null);
+    }
+
+    private static async Task<SubmissionOutcome> EvaluateAsync(CreateCaseRequest body, Caller caller, Member receiver, CaseServices s, CancellationToken cancellationToken)
+    {
+        var parties = new[] { caller.MemberId, receiver.Id };
+        var agreements = await s.Db.Agreements.AsNoTracking().Include(a => a.Parties)
+            .Where(a => a.Parties.Any(p => parties.Contains(p.PartyId))).ToListAsync(cancellationToken);
+        var authorisation = await s.Db.CustomerAuthorisations.AsNoTracking()
+            .FirstOrDefaultAsync(a => a.Id == body.CustomerAuthorisationId, cancellationToken);
+        return CaseSubmissionRules.Evaluate(new SubmissionContext(caller.MemberId, receiver, agreements, authorisation, body.Fields!, s.Now));
+    }
+
+    private static async Task<Results<Created<CaseDto>, ValidationProblem, ProblemHttpResult>> ReplayAsync(
+        IdempotencyRecord previous, Caller caller, CaseServices s, CancellationToken cancellationToken)
+    {
+        var location = previous.Location!;
+        var id = Guid.Parse(location.AsSpan(location.LastIndexOf('/') + 1));
+        var collaboration = await LoadAsync(s, id, tracking: false, cancellationToken);
+        if (collaboration is null)
+        {
+            return Problems.Problem(StatusCodes.Status410Gone, "Gone", "The case this request created has since been purged.", "case_purged");
+        }
+
+        await s.Audit.AppendAsync(caller.Actor, "case.read", "case", id.ToString(), id, new { replay = true }, cancellationToken);
+        await s.Db.SaveChangesAsync(cancellationToken);
+        await s.Db.Database.CommitTransactionAsync(cancellationToken);
+        s.Http.Response.Headers["Idempotent-Replayed"] = "true";
+        ETags.Set(s.Http, collaboration);
+        return TypedResults.Created(previous.Location, CaseDto.From(collaboration));
+    }
+
+    // ---- read ----
+
+    private static async Task<Results<Ok<CaseDto>, ProblemHttpResult>> Get(Guid id, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken)
+    {
+        await using var transaction = await s.Audit.BeginAsync(cancellationToken);
+        var collaboration = await LoadAsync(s, id, tracking: false, cancellationToken);
+        if (!Visible(collaboration, caller, s))
+        {
+            return Problems.NotFound();
+        }
+
+        await s.Audit.AppendAsync(caller.Actor, "case.read", "case", id.ToString(), id, cancellationToken: cancellationToken);
+        await s.Db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        ETags.Set(s.Http, collaboration!);
+        return TypedResults.Ok(CaseDto.From(collaboration!));
+    }
+
+    // ---- state changes ----
+
+    private static Task<Results<Ok<CaseDto>, ProblemHttpResult>> Accept(Guid id, AcceptRequest? body, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken) =>
+        ChangeAsync(id, CaseAction.Accept, caller, s, [], (c, _) =>
+        {
+            c.ReceiverCaseReference = body?.ReceiverCaseReference;
+            c.ReceiverInitials = caller.Initials;
+        }, cancellationToken);
+
+    private static Task<Results<Ok<CaseDto>, ProblemHttpResult>> Reject(Guid id, RejectRequest body, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken) =>
+        ChangeAsync(id, CaseAction.Reject, caller, s, [("reason", body.Reason)], (c, text) =>
+        {
+            c.RejectionReason = text["reason"];
+            c.ReceiverInitials ??= caller.Initials;
+        }, cancellationToken);
+
+    private static Task<Results<Ok<CaseDto>, ProblemHttpResult>> RequestInformation(Guid id, RequestInformationRequest body, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken) =>
+        ChangeAsync(id, CaseAction.RequestInformation, caller, s, [("question", body.Question)], (c, text) =>
+            s.Db.CaseNotes.Add(NewNote(c, caller, NoteKind.Question, text["question"], s.Now)), cancellationToken);
+
+    private static Task<Results<Ok<CaseDto>, ProblemHttpResult>> ProvideInformation(Guid id, ProvideInformationRequest body, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken) =>
+        ChangeAsync(id, CaseAction.ProvideInformation, caller, s, [("answer", body.Answer)], (c, text) =>
+            s.Db.CaseNotes.Add(NewNote(c, caller, NoteKind.Answer, text["answer"], s.Now)), cancellationToken);
+
+    private static Task<Results<Ok<CaseDto>, ProblemHttpResult>> Resolve(Guid id, ResolveRequest body, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken) =>
+        ChangeAsync(id, CaseAction.Resolve, caller, s, [("stepsTaken", body.StepsTaken), ("conclusion", body.Conclusion)], (c, text) =>
+        {
+            c.StepsTaken = text["stepsTaken"];
+            c.Conclusion = text["conclusion"];
+        }, cancellationToken);
+
+    /// <summary>
+    /// The one path of a member's state change: need-to-know (404), role (403), If-Match (428/412),
+    /// the state machine (403/409), free-text screening by the reading member's policy (422), then
+    /// the change, its audit entry and its outbox event committed together. The version column is
+    /// the concurrency token, so of two changes made from one ETag only one can commit.
+    /// </summary>
+    private static async Task<Results<Ok<CaseDto>, ProblemHttpResult>> ChangeAsync(
+        Guid id, CaseAction action, Caller caller, CaseServices s, IReadOnlyList<(string Field, string? Text)> freeText,
+        Action<CollaborationCase, IReadOnlyDictionary<string, string>> apply, CancellationToken cancellationToken)
+    {
+        await using var transaction = await s.Audit.BeginAsync(cancellationToken);
+        var collaboration = await LoadAsync(s, id, tracking: true, cancellationToken);
+        if (!Visible(collaboration, caller, s))
+        {
+            return Problems.NotFound();
+        }
+
+        if (!caller.HasScope(Scopes.CasesWrite) || !Caller.IsEngineer(caller))
+        {
+            return Problems.Forbidden("Only a member's engineers and systems change cases.");
+        }
+
+        if (ETags.CheckIfMatch(s.Http, collaboration!) is { } precondition)
+        {
+            return precondition;
+        }
+
+        var side = CaseLifecycle.SideOf(collaboration!, caller.MemberId)!.Value;
+        if (CaseLifecycle.Check(collaboration!, action, side) is { } refusal)
+        {
+            return Problems.Refused(refusal);
+        }
+
+        var (screened, redacted, screenRefusal, times) = await ScreenAsync(collaboration!, side, freeText, s, cancellationToken);
+        if (screenRefusal is not null)
+        {
+            return Problems.Refused(screenRefusal);
+        }
+
+        var from = collaboration!.Status;
+        apply(collaboration, screened);
+        var eventType = CaseLifecycle.Apply(collaboration, action, side, times);
+        await s.Audit.AppendAsync(caller.Actor, eventType, "case", id.ToString(), id,
+            new { from = CaseLifecycle.StatusName(from), to = CaseLifecycle.StatusName(collaboration.Status), redacted }, cancellationToken);
+        s.Db.OutboxMessages.Add(CaseEvents.ForCase(eventType, collaboration, times.Now));
+        try
+        {
+            await s.Db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Problems.PreconditionFailed();
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        ETags.Set(s.Http, collaboration);
+        return TypedResults.Ok(CaseDto.From(collaboration));
+    }
+
+    // ---- notes ----
+
+    private static async Task<Results<Ok<List<NoteDto>>, ProblemHttpResult>> ListNotes(Guid id, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken)
+    {
+        await using var transaction = await s.Audit.BeginAsync(cancellationToken);
+        var collaboration = await s.Db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (!Visible(collaboration, caller, s))
+        {
+            return Problems.NotFound();
+        }
+
+        var notes = await s.Db.CaseNotes.AsNoTracking().Where(n => n.CaseId == id).OrderBy(n => n.CreatedAt).ThenBy(n => n.Id).ToListAsync(cancellationToken);
+        await s.Audit.AppendAsync(caller.Actor, "case.notes_read", "case", id.ToString(), id, new { count = notes.Count }, cancellationToken);
+        await s.Db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Ok(notes.Select(NoteDto.From).ToList());
+    }
+
+    private static async Task<Results<Created<NoteDto>, ProblemHttpResult>> AddNote(Guid id, NoteRequest body, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken)
+    {
+        await using var transaction = await s.Audit.BeginAsync(cancellationToken);
+        var collaboration = await s.Db.Cases.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+        if (!Visible(collaboration, caller, s))
+        {
+            return Problems.NotFound();
+        }
+
+        if (!caller.HasScope(Scopes.CasesWrite) || !Caller.IsEngineer(caller))
+        {
+            return Problems.Forbidden("Only a member's engineers and systems write notes.");
+        }
+
+        var side = CaseLifecycle.SideOf(collaboration!, caller.MemberId)!.Value;
+        if (CaseLifecycle.Check(collaboration!, CaseAction.AddNote, side) is { } refusal)
+        {
+            return Problems.Refused(refusal);
+        }
+
+        var (screened, redacted, screenRefusal, times) = await ScreenAsync(collaboration!, side, [("body", body.Body)], s, cancellationToken);
+        if (screenRefusal is not null)
+        {
+            return Problems.Refused(screenRefusal);
+        }
+
+        var note = NewNote(collaboration!, caller, NoteKind.Note, screened["body"], times.Now);
+        s.Db.CaseNotes.Add(note);
+        var eventType = CaseLifecycle.Apply(collaboration!, CaseAction.AddNote, side, times);
+        await s.Audit.AppendAsync(caller.Actor, "case.note_added", "case_note", note.Id.ToString(), id, new { redacted }, cancellationToken);
+        s.Db.OutboxMessages.Add(CaseEvents.ForCase(eventType, collaboration!, times.Now));
+        try
+        {
+            await s.Db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Problems.PreconditionFailed();
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Created($"/api/v1/cases/{id}/notes", NoteDto.From(note));
+    }
+
+    // ---- shared ----
+
+    internal static async Task<CollaborationCase?> LoadAsync(CaseServices s, Guid id, bool tracking, CancellationToken cancellationToken)
+    {
+        var query = s.Db.Cases.Include(c => c.Fields).Include(c => c.WithheldFields).AsSplitQuery();
+        return await (tracking ? query : query.AsNoTracking()).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+    }
+
+    /// <summary>Need-to-know: only the case's two members. A denial is logged with ids only.</summary>
+    private static bool Visible(CollaborationCase? collaboration, Caller caller, CaseServices s)
+    {
+        if (collaboration is not null && CaseLifecycle.SideOf(collaboration, caller.MemberId) is not null)
+        {
+            return true;
+        }
+
+        s.Logger.LogInformation("Case {CaseId} not visible to member {Member} actor {Actor} ({Method} {Path})",
+            s.Http.GetRouteValue("id"), caller.MemberId, caller.ActorId, s.Http.Request.Method, s.Http.Request.Path.Value);
+        return false;
+    }
+
+    private static async Task<(Dictionary<string, string> Text, List<string> Redacted, Refusal? Refusal, CaseTimes Times)> ScreenAsync(
+        CollaborationCase collaboration, CaseSide side, IReadOnlyList<(string Field, string? Text)> freeText, CaseServices s, CancellationToken cancellationToken)
+    {
+        var members = await s.Db.Members.AsNoTracking()
+            .Where(m => m.Id == collaboration.SubmittingMemberId || m.Id == collaboration.ReceivingMemberId)
+            .ToDictionaryAsync(m => m.Id, cancellationToken);
+        var submitter = members[collaboration.SubmittingMemberId];
+        var receiver = members[collaboration.ReceivingMemberId];
+        var times = CaseTimes.For(s.Now, submitter, receiver, s.Retention.Value.Default);
+        // Text goes to the other side, so the other side's policy decides between redacting and refusing.
+        var reader = side == CaseSide.Submitter ? receiver : submitter;
+        var screened = new Dictionary<string, string>(StringComparer.Ordinal);
+        var redacted = new List<string>();
+        foreach (var (field, text) in freeText)
+        {
+            var result = FreeTextScreening.Screen(field, text, reader.IntakePolicy.FreeTextPersonalData);
+            if (result.Refusal is not null)
+            {
+                return (screened, redacted, result.Refusal, times);
+            }
+
+            if (result.Redacted)
+            {
+                redacted.Add(field);
+            }
+
+            screened[field] = result.Text!;
+        }
+
+        return (screened, redacted, null, times);
+    }
+
+    private static CaseNote NewNote(CollaborationCase collaboration, Caller caller, NoteKind kind, string body, DateTime now) => new()
+    {
+        CaseId = collaboration.Id,
+        AuthorMemberId = caller.MemberId,
+        AuthorId = caller.ActorId,
+        AuthorInitials = caller.Initials,
+        Kind = kind,
+        Body = body,
+        CreatedAt = now,
+    };
+
+    /// <summary>The request in one canonical form (fields in name order), hashed: equal bodies hash alike whatever their key order.</summary>
+    private static string Hash(CreateCaseRequest body)
+    {
+        var canonical = JsonSerializer.Serialize(new
+        {
+            body.ReceivingMemberId,
+            body.CustomerAuthorisationId,
+            body.Severity,
+            body.SubmitterCaseReference,
+            Fields = body.Fields!.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new[] { f.Key, f.Value }),
+        });
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
+
+    private static string EncodeCursor(Guid id) => Convert.ToBase64String(id.ToByteArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static bool TryDecodeCursor(string cursor, out Guid id)
+    {
+        id = Guid.Empty;
+        if (cursor.Length != 22)
+        {
+            return false;
+        }
+
+        try
+        {
+            id = new Guid(Convert.FromBase64String(cursor.Replace('-', '+').Replace('_', '/') + "=="));
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}

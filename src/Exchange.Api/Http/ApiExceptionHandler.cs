@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Exchange.Api.Http;
+
+/// <summary>
+/// The last line: turns unreadable requests into 400/413/415 problems and anything unexpected
+/// into a bare 500 problem. Never shows stack traces, SQL, tokens or request values.
+/// </summary>
+public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is BadHttpRequestException bad)
+        {
+            var json = FindJsonException(bad);
+            var (title, detail, code) = bad.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => ("Payload Too Large", "The request body is larger than this API accepts.", "body_too_large"),
+                StatusCodes.Status415UnsupportedMediaType => ("Unsupported Media Type", "Send the body as application/json.", "unsupported_media_type"),
+                _ when json is not null => ("Bad Request", $"The JSON body cannot be read at '{json.Path ?? "$"}': unknown, duplicated or wrongly typed property, or malformed JSON.", "invalid_json"),
+                _ => ("Bad Request", "The request cannot be read.", "bad_request"),
+            };
+            logger.LogInformation("Unreadable request to {Path}: {Status} {Code}", context.Request.Path, bad.StatusCode, code);
+            await Problems.WriteAsync(context, bad.StatusCode, title, detail, code);
+            return true;
+        }
+
+        logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, "Internal Server Error", "The request failed; it has been logged.", null);
+        return true;
+    }
+
+    private static JsonException? FindJsonException(Exception exception)
+    {
+        for (var e = exception.InnerException; e is not null; e = e.InnerException)
+        {
+            if (e is JsonException json)
+            {
+                return json;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,172 @@
+using Exchange.Core.Members;
+using Exchange.Core.Webhooks;
+
+namespace Exchange.Core.Cases;
+
+public enum CaseAction
+{
+    Accept,
+    Reject,
+    RequestInformation,
+    ProvideInformation,
+    Resolve,
+    AddNote,
+    Halt,
+}
+
+/// <summary>Which side of a case the caller is on. The system (jobs, withdrawals) is neither member.</summary>
+public enum CaseSide
+{
+    Submitter,
+    Receiver,
+    System,
+}
+
+/// <summary>
+/// The case state machine, the one place that decides which side may do what in which state and
+/// that moves a case: every change goes through <see cref="Apply"/> (or <see cref="Halt"/>), which
+/// also sets the deadline, the conclusion and purge times and a new <see cref="CollaborationCase.Version"/>.
+///
+/// submitted -> accepted | information_requested | rejected; information_requested -> submitted;
+/// accepted -> resolved; any open state -> halted.
+/// </summary>
+public static class CaseLifecycle
+{
+    public static CaseSide? SideOf(CollaborationCase collaboration, string memberId) =>
+        memberId == collaboration.SubmittingMemberId ? CaseSide.Submitter
+        : memberId == collaboration.ReceivingMemberId ? CaseSide.Receiver
+        : null;
+
+    /// <summary>Null when <paramref name="side"/> may do <paramref name="action"/> now; otherwise why not.</summary>
+    public static Refusal? Check(CollaborationCase collaboration, CaseAction action, CaseSide side)
+    {
+        var (allowedSides, fromStates) = action switch
+        {
+            CaseAction.Accept => (new[] { CaseSide.Receiver }, new[] { CaseStatus.Submitted }),
+            CaseAction.Reject => ([CaseSide.Receiver], [CaseStatus.Submitted]),
+            CaseAction.RequestInformation => ([CaseSide.Receiver], [CaseStatus.Submitted]),
+            CaseAction.ProvideInformation => ([CaseSide.Submitter], [CaseStatus.InformationRequested]),
+            CaseAction.Resolve => ([CaseSide.Submitter, CaseSide.Receiver], [CaseStatus.Accepted]),
+            CaseAction.AddNote => ([CaseSide.Submitter, CaseSide.Receiver], [CaseStatus.Submitted, CaseStatus.InformationRequested, CaseStatus.Accepted]),
+            CaseAction.Halt => ([CaseSide.System], [CaseStatus.Submitted, CaseStatus.InformationRequested, CaseStatus.Accepted]),
+            _ => throw new ArgumentOutOfRangeException(nameof(action)),
+        };
+
+        if (!allowedSides.Contains(side))
+        {
+            return new Refusal(RefusalCodes.SideNotPermitted,
+                $"Only the {string.Join(" or ", allowedSides.Select(s => s.ToString().ToLowerInvariant()))} may {ActionName(action)} a case.", RefusalKind.Forbidden);
+        }
+
+        return fromStates.Contains(collaboration.Status)
+            ? null
+            : new Refusal(RefusalCodes.InvalidTransition,
+                $"A case in state {StatusName(collaboration.Status)} cannot {ActionName(action)}; allowed from: {string.Join(", ", fromStates.Select(StatusName))}.", RefusalKind.Conflict);
+    }
+
+    /// <summary>
+    /// Moves the case for <paramref name="action"/> (checked by <see cref="Check"/> first) and returns
+    /// the event to put in the outbox. Notes change no state and return <see cref="CaseEvents.NoteAdded"/>.
+    /// </summary>
+    public static string Apply(CollaborationCase collaboration, CaseAction action, CaseSide side, CaseTimes times)
+    {
+        var refusal = Check(collaboration, action, side);
+        if (refusal is not null)
+        {
+            throw new InvalidOperationException($"Checked transitions only: {refusal.Code}.");
+        }
+
+        var (status, eventType) = action switch
+        {
+            CaseAction.Accept => (CaseStatus.Accepted, CaseEvents.Accepted),
+            CaseAction.Reject => (CaseStatus.Rejected, CaseEvents.Rejected),
+            CaseAction.RequestInformation => (CaseStatus.InformationRequested, CaseEvents.InformationRequested),
+            CaseAction.ProvideInformation => (CaseStatus.Submitted, CaseEvents.InformationProvided),
+            CaseAction.Resolve => (CaseStatus.Resolved, CaseEvents.Resolved),
+            CaseAction.Halt => (CaseStatus.Halted, CaseEvents.Halted),
+            CaseAction.AddNote => (collaboration.Status, CaseEvents.NoteAdded),
+            _ => throw new ArgumentOutOfRangeException(nameof(action)),
+        };
+
+        collaboration.Status = status;
+        collaboration.UpdatedAt = times.Now;
+        collaboration.Version = Guid.NewGuid();
+        if (action == CaseAction.AddNote)
+        {
+            return eventType;
+        }
+
+        if (collaboration.IsOpen)
+        {
+            collaboration.ResponseDueAt = ResponseDue(times.ReceiverPolicy, collaboration.Severity, times.Now);
+            collaboration.DeadlineNotifiedAt = null;
+        }
+        else
+        {
+            collaboration.ResponseDueAt = null;
+            collaboration.ConcludedAt = times.Now;
+            collaboration.PurgeDueAt = times.PurgeImmediately ? times.Now : times.Now + times.Retention;
+        }
+
+        return eventType;
+    }
+
+    /// <summary>Halts an open case (authorisation withdrawn, agreement ended); a no-op for concluded cases.</summary>
+    public static bool Halt(CollaborationCase collaboration, string reason, CaseTimes times)
+    {
+        if (!collaboration.IsOpen)
+        {
+            return false;
+        }
+
+        Apply(collaboration, CaseAction.Halt, CaseSide.System, times);
+        collaboration.HaltReason = reason;
+        return true;
+    }
+
+    /// <summary>The response deadline for a state: the receiver's target for the severity, if it set one.</summary>
+    public static DateTime? ResponseDue(IntakePolicy receiverPolicy, int severity, DateTime now) =>
+        receiverPolicy.ResponseTargets.TryGetValue(severity, out var target) ? now + target : null;
+
+    /// <summary>The shorter of the two members' retentions, each falling back to the exchange default.</summary>
+    public static TimeSpan Retention(Member submitter, Member receiver, TimeSpan exchangeDefault)
+    {
+        var a = submitter.Retention ?? exchangeDefault;
+        var b = receiver.Retention ?? exchangeDefault;
+        return a < b ? a : b;
+    }
+
+    public static string StatusName(CaseStatus status) => status switch
+    {
+        CaseStatus.InformationRequested => "information_requested",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    private static string ActionName(CaseAction action) => action switch
+    {
+        CaseAction.RequestInformation => "request information on",
+        CaseAction.ProvideInformation => "provide information on",
+        CaseAction.AddNote => "add a note to",
+        _ => action.ToString().ToLowerInvariant(),
+    };
+}
+
+/// <summary>The clock and the two members' settings a transition needs for deadlines and purge.</summary>
+public sealed record CaseTimes(DateTime Now, IntakePolicy ReceiverPolicy, TimeSpan Retention, bool PurgeImmediately = false)
+{
+    public static CaseTimes For(DateTime now, Member submitter, Member receiver, TimeSpan exchangeDefault, bool purgeImmediately = false) =>
+        new(now, receiver.IntakePolicy, CaseLifecycle.Retention(submitter, receiver, exchangeDefault), purgeImmediately);
+}
+
+public static class StoredTime
+{
+    /// <summary>
+    /// Now, cut to microseconds: the finest PostgreSQL keeps. A timestamp returned in a response is
+    /// then the one a later read returns, so replays and ETag-bearing reads match byte for byte.
+    /// </summary>
+    public static DateTime UtcNowStored(this TimeProvider clock)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        return new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc);
+    }
+}

@@ -1,0 +1,43 @@
+namespace Exchange.Identity.Configuration;
+
+/// <summary>The authorization server's settings (section <c>Exchange:Identity</c>).</summary>
+public sealed class IdentityServerOptions
+{
+    public const string Section = "Exchange:Identity";
+
+    /// <summary>
+    /// The issuer identifier, exactly as it appears in discovery and in every token's <c>iss</c>.
+    /// Required in Production; elsewhere it defaults to WebApplicationFactory's base address.
+    /// </summary>
+    public string? Issuer { get; set; }
+
+    public string Audience { get; set; } = "exchange-api";
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan IdTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>How long an unused refresh token lives; each rotation slides it, capped by the absolute lifetime.</summary>
+    public TimeSpan RefreshTokenSlidingLifetime { get; set; } = TimeSpan.FromHours(12);
+    public TimeSpan RefreshTokenAbsoluteLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>How long one signing key signs before the next one takes over.</summary>
+    public TimeSpan SigningKeyLifetime { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>How long the next key is in the JWKS before it signs, so every relying party's cache has it.</summary>
+    public TimeSpan SigningKeyPrePublish { get; set; } = TimeSpan.FromDays(2);
+
+    public string? PortalClientSecret { get; set; }
+    public string? PortalRedirectUri { get; set; }
+    public string? PortalPostLogoutRedirectUri { get; set; }
+
+    public int TokenRequestsPerClientPerMinute { get; set; } = 300;
+    public int LoginAttemptsPerIpPerMinute { get; set; } = 30;
+    public int MaxFailedPasswordAttempts { get; set; } = 5;
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The issuer without a trailing slash, which endpoint addresses are built on.</summary>
+    public string IssuerUri => (Issuer ?? "http://localhost").TrimEnd('/');
+
+    /// <summary>Retired keys stay published until every token they signed has expired.</summary>
+    public TimeSpan SigningKeyRetention =>
+        (AccessTokenLifetime > IdTokenLifetime ? AccessTokenLifetime : IdTokenLifetime) + TimeSpan.FromMinutes(5);
+}
