@@ -6,14 +6,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Exchange.Core.Cases;
 
-/// <summary>`Exchange:Retention`: how long concluded case data is kept for members that set no retention.</summary>
-public sealed class RetentionOptions
-{
-    public const string Section = "Exchange:Retention";
-
-    public TimeSpan Default { get; set; } = TimeSpan.FromDays(30);
-}
-
 /// <summary>What one purge removed: counts only, the same numbers the audit entries hold.</summary>
 public sealed record PurgeResult(int Cases, int Fields, int WithheldFields, int Notes)
 {

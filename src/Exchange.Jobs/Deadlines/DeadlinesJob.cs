@@ -136,21 +136,18 @@ public sealed class DeadlinesJob(
                 .Where(c => (c.Status == CaseStatus.Submitted || c.Status == CaseStatus.InformationRequested || c.Status == CaseStatus.Accepted)
                     && (members.Contains(c.SubmittingMemberId) || members.Contains(c.ReceivingMemberId)))
                 .ToListAsync(cancellationToken);
+            var uncovered = new List<CollaborationCase>();
             foreach (var collaboration in open)
             {
-                if (await IsCoveredAsync(collaboration.SubmittingMemberId, collaboration.ReceivingMemberId, now, cancellationToken))
+                if (!await IsCoveredAsync(collaboration.SubmittingMemberId, collaboration.ReceivingMemberId, now, cancellationToken))
                 {
-                    continue;
+                    uncovered.Add(collaboration);
                 }
-
-                await ConcludeAsync(collaboration, CaseStatus.Halted, now, cancellationToken);
-                collaboration.HaltReason = AgreementExpiredReason;
-                db.OutboxMessages.Add(CaseEvents.ForCase(CaseEvents.Halted, collaboration, now));
-                await audit.AppendAsync(AuditActor.System, "case.halted", "case", collaboration.Id.ToString(), collaboration.Id,
-                    new { reason = AgreementExpiredReason, agreementId = agreement.Id }, cancellationToken);
-                changed++;
             }
 
+            // The same halting the API applies when an agreement is terminated.
+            await CaseChanges.HaltAsync(db, audit, uncovered, AgreementExpiredReason, purgeImmediately: false, now, retention.Value.Default, cancellationToken);
+            changed += uncovered.Count;
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             db.ChangeTracker.Clear();
