@@ -69,6 +69,29 @@ public sealed class WebhookApiTests(WebhookApiFixture hosts) : IClassFixture<Web
         Assert.DoesNotContain(secret[WebhookSecret.Prefix.Length..], stored.ProtectedSecret, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Rotating_a_secret_shows_the_new_one_once_and_keeps_signing_with_the_old_one_for_a_while()
+    {
+        using var acme = await hosts.AcmeAsync();
+        using var globex = await hosts.GlobexAsync();
+        var created = await (await acme.PostAsync("/api/v1/webhook-subscriptions", Json(new { url = "http://127.0.0.1:9/hook", eventTypes = Array.Empty<string>() })))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var id = created.GetProperty("id").GetGuid();
+        var oldSecret = created.GetProperty("secret").GetString()!;
+
+        Assert.Equal(HttpStatusCode.NotFound, (await globex.PostAsync($"/api/v1/webhook-subscriptions/{id}/rotate-secret", null)).StatusCode);
+        var rotated = await acme.PostAsync($"/api/v1/webhook-subscriptions/{id}/rotate-secret", null);
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        var newSecret = (await rotated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
+        Assert.NotEqual(oldSecret, newSecret);
+
+        await using var db = hosts.Database.CreateContext();
+        var stored = await db.WebhookSubscriptions.AsNoTracking().SingleAsync(s => s.Id == id);
+        var secrets = hosts.Service.Services.GetRequiredService<WebhookSecret>();
+        Assert.Equal([newSecret, oldSecret], secrets.SigningSecrets(stored, DateTime.UtcNow));
+        Assert.Equal([newSecret], secrets.SigningSecrets(stored, DateTime.UtcNow.AddDays(2)));
+    }
+
     [Theory]
     [InlineData("not a url")]
     [InlineData("ftp://hooks.example.com/x")]

@@ -14,11 +14,12 @@ public sealed record PurgeResult(int Cases, int Fields, int WithheldFields, int 
 
 /// <summary>
 /// The one place a case is purged (rule 6). In one transaction it deletes the case row, whose
-/// fields, withheld-field bookkeeping and notes go with it by cascade, and any stored replay of
-/// the request that created it; writes the tombstone; audits the purge with ids and counts; and
+/// fields, withheld-field bookkeeping and notes go with it by cascade, and the body of any stored
+/// replay of the request that created it; writes the tombstone; audits the purge with ids and counts; and
 /// writes the `case.purged` outbox message for both members. A purge killed halfway therefore
-/// leaves every case whole or purged. The Jobs service purges cases whose retention has passed;
-/// the API calls <see cref="PurgeNowAsync"/> when an authorisation is withdrawn.
+/// leaves every case whole or purged. The Jobs service purges cases whose retention has passed
+/// (<see cref="PurgeDueAsync"/>); <see cref="PurgeNowAsync"/> purges inside a caller's own
+/// transaction, for a purge that must not wait for the next run (an authorisation withdrawn).
 /// </summary>
 public sealed class CasePurger(ExchangeDbContext db, AuditLog audit, TimeProvider clock)
 {
@@ -119,9 +120,11 @@ public sealed class CasePurger(ExchangeDbContext db, AuditLog audit, TimeProvide
         var withheldCounts = await CountsAsync(db.WithheldFields.Where(f => ids.Contains(f.CaseId)).GroupBy(f => f.CaseId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken), x => x.Key, x => x.Count);
         var noteCounts = await CountsAsync(db.CaseNotes.Where(n => ids.Contains(n.CaseId)).GroupBy(n => n.CaseId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken), x => x.Key, x => x.Count);
 
-        // The stored replay of the request that created a case holds its content too.
+        // A stored replay of the request that created a case may hold its content: the body goes,
+        // the key stays, so a late retry is still recognised and does not create the case again.
         var locations = ids.Select(id => $"/api/v1/cases/{id}").ToList();
-        await db.IdempotencyRecords.Where(r => r.Location != null && locations.Contains(r.Location)).ExecuteDeleteAsync(cancellationToken);
+        await db.IdempotencyRecords.Where(r => r.Location != null && locations.Contains(r.Location) && r.ResponseBody != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ResponseBody, (string?)null), cancellationToken);
 
         // Fields, withheld-field bookkeeping and notes are deleted by the foreign keys' cascade.
         await db.Cases.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);

@@ -46,6 +46,7 @@ public static class WebhooksEndpoints
         subscriptions.MapPost("/", Create);
         subscriptions.MapGet("/", List);
         subscriptions.MapDelete("/{id:guid}", Delete);
+        subscriptions.MapPost("/{id:guid}/rotate-secret", RotateSecret);
 
         var deliveries = app.MapGroup("/api/v1/webhook-deliveries").WithTags("Webhooks").RequireAuthorization(manage);
         deliveries.MapGet("/", Deliveries);
@@ -130,6 +131,30 @@ public static class WebhooksEndpoints
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>How long deliveries carry the old secret's signature as well, so the receiver can switch over.</summary>
+    public static readonly TimeSpan RotationOverlap = TimeSpan.FromHours(24);
+
+    /// <summary>A new secret, shown once; until the overlap ends every delivery is signed with both.</summary>
+    private static async Task<Results<Ok<CreatedWebhookSubscriptionDto>, ProblemHttpResult>> RotateSecret(
+        Guid id, Caller caller, ExchangeDbContext db, AuditLog audit, WebhookSecret secrets, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        await using var transaction = await audit.BeginAsync(cancellationToken);
+        var subscription = await db.WebhookSubscriptions.FirstOrDefaultAsync(s => s.Id == id && s.MemberId == caller.MemberId, cancellationToken);
+        if (subscription is null)
+        {
+            return Problems.NotFound();
+        }
+
+        var secret = WebhookSecret.Generate();
+        subscription.PreviousProtectedSecret = subscription.ProtectedSecret;
+        subscription.PreviousSecretExpiresAt = clock.UtcNowStored() + RotationOverlap;
+        subscription.ProtectedSecret = secrets.Protect(secret);
+        await audit.AppendAsync(caller.Actor, "webhook_subscription.secret_rotated", "webhook_subscription", id.ToString(), cancellationToken: cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Ok(new CreatedWebhookSubscriptionDto(subscription.Id, subscription.Url, subscription.EventTypes, subscription.CreatedAt, secret));
     }
 
     private static async Task<Results<Ok<List<WebhookDeliveryDto>>, ValidationProblem>> Deliveries(
