@@ -4,7 +4,9 @@ using Exchange.Api.Features.Audit;
 using Exchange.Api.Features.Authorisations;
 using Exchange.Api.Features.Cases;
 using Exchange.Api.Features.Catalogue;
+using Exchange.Api.Features.Jobs;
 using Exchange.Api.Features.Members;
+using Exchange.Api.Features.Webhooks;
 using Exchange.Api.Http;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
@@ -26,6 +28,7 @@ public static class ApiExtensions
         services.Configure<Microsoft.AspNetCore.Http.ProblemDetailsOptions>(o => o.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
 
+        services.AddSingleton<Exchange.Core.Webhooks.WebhookSecret>();
         services.AddApiAuthentication();
         services.AddRequestLimits();
 
@@ -88,6 +91,8 @@ public static class ApiExtensions
         app.MapCasesEndpoints();
         app.MapAuditEndpoints();
         app.MapFieldCatalogueEndpoints();
+        app.MapWebhooksEndpoints();
+        app.MapJobsEndpoints();
         return app;
     }
 }

@@ -44,4 +44,33 @@ public static class CaseEvents
 
     public static OutboxMessage ForCase(string eventType, CollaborationCase collaboration, DateTime now) =>
         ForCase(eventType, collaboration.Id, collaboration.SubmittingMemberId, collaboration.ReceivingMemberId, now);
+
+    /// <summary>An agreement event for its member parties (the operator receives no webhooks).</summary>
+    public static OutboxMessage ForAgreement(string eventType, Guid agreementId, IEnumerable<string> memberIds, DateTime now) => new()
+    {
+        EventType = eventType,
+        RecipientMemberIds = memberIds.Distinct().ToList(),
+        OccurredAt = now,
+        Payload = JsonSerializer.Serialize(new
+        {
+            type = eventType,
+            timestamp = now.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+            data = new { agreementId },
+        }),
+    };
+
+    /// <summary>A case event for some of its members only, e.g. a purge re-notified to those that have not confirmed.</summary>
+    public static OutboxMessage ForCaseMembers(string eventType, Guid caseId, IEnumerable<string> memberIds, DateTime now)
+    {
+        var message = ForCase(eventType, caseId, "", "", now);
+        return new OutboxMessage
+        {
+            Id = message.Id,
+            EventType = message.EventType,
+            CaseId = caseId,
+            RecipientMemberIds = memberIds.Distinct().ToList(),
+            OccurredAt = now,
+            Payload = message.Payload,
+        };
+    }
 }

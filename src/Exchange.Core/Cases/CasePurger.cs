@@ -1,0 +1,168 @@
+using Exchange.Core.Audit;
+using Exchange.Core.Data;
+using Exchange.Core.Members;
+using Exchange.Core.Webhooks;
+using Microsoft.EntityFrameworkCore;
+
+namespace Exchange.Core.Cases;
+
+/// <summary>What one purge removed: counts only, the same numbers the audit entries hold.</summary>
+public sealed record PurgeResult(int Cases, int Fields, int WithheldFields, int Notes)
+{
+    public static readonly PurgeResult None = new(0, 0, 0, 0);
+}
+
+/// <summary>
+/// The one place a case is purged (rule 6). In one transaction it deletes the case row, whose
+/// fields, withheld-field bookkeeping and notes go with it by cascade, and the body of any stored
+/// replay of the request that created it; writes the tombstone; audits the purge with ids and counts; and
+/// writes the `case.purged` outbox message for both members. A purge killed halfway therefore
+/// leaves every case whole or purged. The Jobs service purges cases whose retention has passed
+/// (<see cref="PurgeDueAsync"/>); <see cref="PurgeNowAsync"/> purges inside a caller's own
+/// transaction, for a purge that must not wait for the next run (an authorisation withdrawn).
+/// </summary>
+public sealed class CasePurger(ExchangeDbContext db, AuditLog audit, TimeProvider clock)
+{
+    public const string AuditAction = "case.purged";
+
+    public static bool IsConcluded(CaseStatus status) => status is CaseStatus.Resolved or CaseStatus.Rejected or CaseStatus.Halted;
+
+    /// <summary>When a concluded case is purged: conclusion plus the shorter of the two members' retentions (zero allowed).</summary>
+    public static DateTime PurgeDueAt(DateTime concludedAt, TimeSpan? submitterRetention, TimeSpan? receiverRetention, TimeSpan defaultRetention)
+    {
+        var a = submitterRetention ?? defaultRetention;
+        var b = receiverRetention ?? defaultRetention;
+        var shorter = a < b ? a : b;
+        return concludedAt + (shorter < TimeSpan.Zero ? TimeSpan.Zero : shorter);
+    }
+
+    /// <summary>The same, reading the two members' retentions from the database.</summary>
+    public async Task<DateTime> PurgeDueAtAsync(CollaborationCase collaboration, DateTime concludedAt, TimeSpan defaultRetention, CancellationToken cancellationToken = default)
+    {
+        var retentions = await db.Set<Member>()
+            .Where(m => m.Id == collaboration.SubmittingMemberId || m.Id == collaboration.ReceivingMemberId)
+            .Select(m => new { m.Id, m.Retention })
+            .ToListAsync(cancellationToken);
+        return PurgeDueAt(concludedAt,
+            retentions.FirstOrDefault(r => r.Id == collaboration.SubmittingMemberId)?.Retention,
+            retentions.FirstOrDefault(r => r.Id == collaboration.ReceivingMemberId)?.Retention,
+            defaultRetention);
+    }
+
+    /// <summary>
+    /// Purges up to <paramref name="batchSize"/> concluded cases whose purge is due, in one transaction.
+    /// The candidates are chosen inside the transaction (which on PostgreSQL holds the audit chain's
+    /// lock), so two workers never purge the same case twice.
+    /// </summary>
+    public async Task<PurgeResult> PurgeDueAsync(int batchSize, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await audit.BeginAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var due = await db.Cases
+            .Where(c => (c.Status == CaseStatus.Resolved || c.Status == CaseStatus.Rejected || c.Status == CaseStatus.Halted)
+                && c.PurgeDueAt != null && c.PurgeDueAt <= now)
+            .OrderBy(c => c.PurgeDueAt)
+            .Select(c => c.Id)
+            .Take(batchSize)
+            .ToListAsync(cancellationToken);
+        if (due.Count == 0)
+        {
+            return PurgeResult.None;
+        }
+
+        var result = await PurgeInTransactionAsync(due, AuditActor.System, "retention_elapsed", now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        // A worker runs batch after batch on one context; what it wrote is of no further use.
+        db.ChangeTracker.Clear();
+        return result;
+    }
+
+    /// <summary>
+    /// Purges the given cases now, whatever their state (an open case is recorded as halted), e.g.
+    /// when the customer withdraws the authorisation. Joins the caller's transaction if one is open
+    /// (it must come from <see cref="AuditLog.BeginAsync"/>); otherwise runs and commits its own.
+    /// Cases already purged are skipped.
+    /// </summary>
+    public async Task<PurgeResult> PurgeNowAsync(IReadOnlyCollection<Guid> caseIds, AuditActor actor, string reason, CancellationToken cancellationToken = default)
+    {
+        if (caseIds.Count == 0)
+        {
+            return PurgeResult.None;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return await PurgeInTransactionAsync(caseIds, actor, reason, now, cancellationToken);
+        }
+
+        await using var transaction = await audit.BeginAsync(cancellationToken);
+        var result = await PurgeInTransactionAsync(caseIds, actor, reason, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+
+    private async Task<PurgeResult> PurgeInTransactionAsync(IReadOnlyCollection<Guid> caseIds, AuditActor actor, string reason, DateTime now, CancellationToken cancellationToken)
+    {
+        var ids = caseIds.Distinct().ToList();
+        var cases = await db.Cases.AsNoTracking()
+            .Where(c => ids.Contains(c.Id))
+            .Include(c => c.Fields.Where(f => f.Name == FieldCatalogue.Summary || f.Name == FieldCatalogue.CustomerOrganisation))
+            .AsSplitQuery()
+            .ToListAsync(cancellationToken);
+        if (cases.Count == 0)
+        {
+            return PurgeResult.None;
+        }
+
+        ids = cases.Select(c => c.Id).ToList();
+        var fieldCounts = await CountsAsync(db.CaseFields.Where(f => ids.Contains(f.CaseId)).GroupBy(f => f.CaseId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken), x => x.Key, x => x.Count);
+        var withheldCounts = await CountsAsync(db.WithheldFields.Where(f => ids.Contains(f.CaseId)).GroupBy(f => f.CaseId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken), x => x.Key, x => x.Count);
+        var noteCounts = await CountsAsync(db.CaseNotes.Where(n => ids.Contains(n.CaseId)).GroupBy(n => n.CaseId).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(cancellationToken), x => x.Key, x => x.Count);
+
+        // A stored replay of the request that created a case may hold its content: the body goes,
+        // the key stays, so a late retry is still recognised and does not create the case again.
+        var locations = ids.Select(id => $"/api/v1/cases/{id}").ToList();
+        await db.IdempotencyRecords.Where(r => r.Location != null && locations.Contains(r.Location) && r.ResponseBody != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ResponseBody, (string?)null), cancellationToken);
+
+        // Fields, withheld-field bookkeeping and notes are deleted by the foreign keys' cascade.
+        await db.Cases.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);
+
+        foreach (var collaboration in cases)
+        {
+            db.Tombstones.Add(new Tombstone
+            {
+                CaseId = collaboration.Id,
+                SubmittingMemberId = collaboration.SubmittingMemberId,
+                ReceivingMemberId = collaboration.ReceivingMemberId,
+                SubmitterInitials = collaboration.OpenedByInitials,
+                ReceiverInitials = collaboration.ReceiverInitials,
+                CustomerOrganisation = collaboration.Fields.FirstOrDefault(f => f.Name == FieldCatalogue.CustomerOrganisation)?.Value,
+                Summary = collaboration.Fields.FirstOrDefault(f => f.Name == FieldCatalogue.Summary)?.Value,
+                StepsTaken = collaboration.StepsTaken,
+                Conclusion = collaboration.Conclusion,
+                Outcome = collaboration.IsOpen ? CaseStatus.Halted : collaboration.Status,
+                OpenedAt = collaboration.CreatedAt,
+                ConcludedAt = collaboration.ConcludedAt ?? now,
+                PurgedAt = now,
+                NotificationsSent = 1,
+                LastNotifiedAt = now,
+            });
+            db.OutboxMessages.Add(CaseEvents.ForCase(CaseEvents.Purged, collaboration, now));
+            await audit.AppendAsync(actor, AuditAction, "case", collaboration.Id.ToString(), collaboration.Id, new
+            {
+                reason,
+                fields = fieldCounts.GetValueOrDefault(collaboration.Id),
+                withheldFields = withheldCounts.GetValueOrDefault(collaboration.Id),
+                notes = noteCounts.GetValueOrDefault(collaboration.Id),
+            }, cancellationToken);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return new PurgeResult(cases.Count, fieldCounts.Values.Sum(), withheldCounts.Values.Sum(), noteCounts.Values.Sum());
+    }
+
+    private static async Task<Dictionary<Guid, int>> CountsAsync<T>(Task<List<T>> query, Func<T, Guid> key, Func<T, int> count) =>
+        (await query).ToDictionary(key, count);
+}

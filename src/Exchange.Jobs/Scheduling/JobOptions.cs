@@ -1,0 +1,91 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Exchange.Jobs.Scheduling;
+
+/// <summary>`Exchange:Jobs:&lt;JobName&gt;`: how often a job runs and how much one batch takes.</summary>
+public abstract class JobOptions
+{
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(1);
+
+    [Range(1, 100_000)]
+    public int BatchSize { get; set; } = 100;
+}
+
+public sealed class PurgeJobOptions : JobOptions
+{
+    /// <summary>Batches per run at most, so one run ends and reports even with a large backlog.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchesPerRun { get; set; } = 1000;
+}
+
+public sealed class WebhookJobOptions : JobOptions
+{
+    public WebhookJobOptions()
+    {
+        Interval = TimeSpan.FromSeconds(10);
+    }
+
+    /// <summary>Tries before a delivery is dead-lettered.</summary>
+    [Range(1, 50)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The first retry's delay; each further retry doubles it, with up to 25% jitter.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>Per request; the checklist asks for 15 to 30 seconds.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a worker holds a claimed delivery; longer than a send with its timeout.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    [Range(1, 64)]
+    public int Concurrency { get; set; } = 8;
+}
+
+public sealed class PurgeReceiptsJobOptions : JobOptions
+{
+    public PurgeReceiptsJobOptions()
+    {
+        Interval = TimeSpan.FromHours(1);
+    }
+
+    public TimeSpan RenotifyAfter { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Notifications of one purge in all, the first included.</summary>
+    [Range(1, 20)]
+    public int MaxNotifications { get; set; } = 4;
+}
+
+public sealed class DeadlinesJobOptions : JobOptions
+{
+    public TimeSpan AgreementExpiryNotice { get; set; } = TimeSpan.FromDays(30);
+
+    public TimeSpan InactivityPeriod { get; set; } = TimeSpan.FromDays(30);
+}
+
+/// <summary>`Exchange:Jobs`: the scheduler itself.</summary>
+public sealed class SchedulerOptions
+{
+    public const string Section = "Exchange:Jobs";
+
+    /// <summary>Shared by every node of one cluster; the instance id is unique per process.</summary>
+    public string SchedulerName { get; set; } = "exchange-jobs";
+
+    /// <summary>Set false to host the jobs without running them (e.g. a test that runs one job by hand).</summary>
+    public bool Enabled { get; set; } = true;
+
+    [Range(1, 32)]
+    public int Threads { get; set; } = 4;
+
+    public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>`Exchange:Retention`: how long concluded case data is kept for members that set no retention.</summary>
+public sealed class RetentionOptions
+{
+    public const string Section = "Exchange:Retention";
+
+    public TimeSpan Default { get; set; } = TimeSpan.FromDays(30);
+}
