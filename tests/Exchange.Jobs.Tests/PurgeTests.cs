@@ -23,7 +23,7 @@ public sealed class PurgeTests
         await using (var db = database.CreateContext())
         {
             var authorisation = await TestData.MembersAndAuthorisationAsync(db, acmeRetention: TimeSpan.Zero, globexRetention: TimeSpan.FromDays(10));
-            resolved = TestData.Case(authorisation, "resolved", CaseStatus.Resolved, now, CasePurger.PurgeDueAt(now.AddMinutes(-30), TimeSpan.Zero, TimeSpan.FromDays(10), TimeSpan.FromDays(30)));
+            resolved = TestData.Case(authorisation, "resolved", CaseStatus.Resolved, now, now.AddMinutes(-30) /* concluded then, the shorter retention zero */);
             open = TestData.Case(authorisation, "open", CaseStatus.Accepted, now, null);
             notYetDue = TestData.Case(authorisation, "later", CaseStatus.Rejected, now, now.AddDays(1));
             db.Cases.AddRange(resolved, open, notYetDue);

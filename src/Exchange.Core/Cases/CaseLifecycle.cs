@@ -88,14 +88,38 @@ public static class CaseLifecycle
             _ => throw new ArgumentOutOfRangeException(nameof(action)),
         };
 
-        collaboration.Status = status;
-        collaboration.UpdatedAt = times.Now;
-        collaboration.Version = Guid.NewGuid();
         if (action == CaseAction.AddNote)
         {
+            collaboration.UpdatedAt = times.Now;
+            collaboration.Version = Guid.NewGuid();
             return eventType;
         }
 
+        MoveTo(collaboration, status, times);
+        return eventType;
+    }
+
+    /// <summary>
+    /// Closes an open case nobody has touched for the inactivity period as resolved, as the submitter
+    /// would: from any open state, since an abandoned request needs no answer. A no-op for concluded cases.
+    /// </summary>
+    public static bool CloseInactive(CollaborationCase collaboration, CaseTimes times)
+    {
+        if (!collaboration.IsOpen)
+        {
+            return false;
+        }
+
+        MoveTo(collaboration, CaseStatus.Resolved, times);
+        return true;
+    }
+
+    /// <summary>Enters a state: the new version, the deadline of an open state, or the purge clock of a concluded one.</summary>
+    private static void MoveTo(CollaborationCase collaboration, CaseStatus status, CaseTimes times)
+    {
+        collaboration.Status = status;
+        collaboration.UpdatedAt = times.Now;
+        collaboration.Version = Guid.NewGuid();
         if (collaboration.IsOpen)
         {
             collaboration.ResponseDueAt = ResponseDue(times.ReceiverPolicy, collaboration.Severity, times.Now);
@@ -107,8 +131,6 @@ public static class CaseLifecycle
             collaboration.ConcludedAt = times.Now;
             collaboration.PurgeDueAt = times.PurgeImmediately ? times.Now : times.Now + times.Retention;
         }
-
-        return eventType;
     }
 
     /// <summary>Halts an open case (authorisation withdrawn, agreement ended); a no-op for concluded cases.</summary>

@@ -27,28 +27,6 @@ public sealed class CasePurger(ExchangeDbContext db, AuditLog audit, TimeProvide
 
     public static bool IsConcluded(CaseStatus status) => status is CaseStatus.Resolved or CaseStatus.Rejected or CaseStatus.Halted;
 
-    /// <summary>When a concluded case is purged: conclusion plus the shorter of the two members' retentions (zero allowed).</summary>
-    public static DateTime PurgeDueAt(DateTime concludedAt, TimeSpan? submitterRetention, TimeSpan? receiverRetention, TimeSpan defaultRetention)
-    {
-        var a = submitterRetention ?? defaultRetention;
-        var b = receiverRetention ?? defaultRetention;
-        var shorter = a < b ? a : b;
-        return concludedAt + (shorter < TimeSpan.Zero ? TimeSpan.Zero : shorter);
-    }
-
-    /// <summary>The same, reading the two members' retentions from the database.</summary>
-    public async Task<DateTime> PurgeDueAtAsync(CollaborationCase collaboration, DateTime concludedAt, TimeSpan defaultRetention, CancellationToken cancellationToken = default)
-    {
-        var retentions = await db.Set<Member>()
-            .Where(m => m.Id == collaboration.SubmittingMemberId || m.Id == collaboration.ReceivingMemberId)
-            .Select(m => new { m.Id, m.Retention })
-            .ToListAsync(cancellationToken);
-        return PurgeDueAt(concludedAt,
-            retentions.FirstOrDefault(r => r.Id == collaboration.SubmittingMemberId)?.Retention,
-            retentions.FirstOrDefault(r => r.Id == collaboration.ReceivingMemberId)?.Retention,
-            defaultRetention);
-    }
-
     /// <summary>
     /// Purges up to <paramref name="batchSize"/> concluded cases whose purge is due, in one transaction.
     /// The candidates are chosen inside the transaction (which on PostgreSQL holds the audit chain's

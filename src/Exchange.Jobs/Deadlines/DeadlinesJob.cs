@@ -22,7 +22,6 @@ namespace Exchange.Jobs.Deadlines;
 public sealed class DeadlinesJob(
     ExchangeDbContext db,
     AuditLog audit,
-    CasePurger purger,
     IOptions<DeadlinesJobOptions> options,
     IOptions<RetentionOptions> retention,
     IServiceScopeFactory scopes,
@@ -177,7 +176,10 @@ public sealed class DeadlinesJob(
                 continue;
             }
 
-            await ConcludeAsync(collaboration, CaseStatus.Resolved, now, cancellationToken);
+            var members = await db.Members.Where(m => m.Id == collaboration.SubmittingMemberId || m.Id == collaboration.ReceivingMemberId)
+                .ToDictionaryAsync(m => m.Id, cancellationToken);
+            CaseLifecycle.CloseInactive(collaboration, CaseTimes.For(now,
+                members[collaboration.SubmittingMemberId], members[collaboration.ReceivingMemberId], retention.Value.Default));
             collaboration.Conclusion ??= InactivityConclusion;
             db.OutboxMessages.Add(CaseEvents.ForCase(CaseEvents.Resolved, collaboration, now));
             await audit.AppendAsync(AuditActor.System, "case.resolved", "case", collaboration.Id.ToString(), collaboration.Id,
@@ -197,15 +199,6 @@ public sealed class DeadlinesJob(
         }
 
         return closed;
-    }
-
-    private async Task ConcludeAsync(CollaborationCase collaboration, CaseStatus status, DateTime now, CancellationToken cancellationToken)
-    {
-        collaboration.Status = status;
-        collaboration.ConcludedAt = now;
-        collaboration.UpdatedAt = now;
-        collaboration.Version = Guid.NewGuid();
-        collaboration.PurgeDueAt = await purger.PurgeDueAtAsync(collaboration, now, retention.Value.Default, cancellationToken);
     }
 
     /// <summary>Rule 1 at this moment: both members under a framework agreement in force, or a bilateral one binding both.</summary>
