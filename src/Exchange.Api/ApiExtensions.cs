@@ -29,6 +29,7 @@ public static class ApiExtensions
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
 
         services.AddSingleton<Exchange.Core.Webhooks.WebhookSecret>();
+        services.AddScoped<Exchange.Core.Cases.CasePurger>();
         services.AddApiAuthentication();
         services.AddRequestLimits();
 

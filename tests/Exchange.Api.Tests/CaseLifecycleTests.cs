@@ -115,26 +115,24 @@ public sealed class CaseLifecycleTests(LifecycleFixture hosts) : IClassFixture<L
     }
 
     [Fact]
-    public async Task Withdrawing_an_authorisation_halts_its_open_cases_and_makes_every_case_under_it_due_for_purge_now()
+    public async Task Withdrawing_an_authorisation_halts_its_open_cases_and_purges_every_case_under_it_at_once()
     {
         var (acme, globex, open, _, authorisation) = await OpenAsync();
         var (rejected, etag) = await acme.OpenCaseAsync("globex", authorisation);
         await (await globex.PostAsync($"/api/v1/cases/{rejected}/reject", new { reason = "Not ours" }, ifMatch: etag)).ExpectAsync(HttpStatusCode.OK);
 
-        var before = DateTime.UtcNow.AddSeconds(-1);
         await (await acme.PostAsync($"/api/v1/customer-authorisations/{authorisation}/withdraw", new { reason = "Customer withdrew" })).ExpectAsync(HttpStatusCode.OK);
         await (await acme.PostAsync($"/api/v1/customer-authorisations/{authorisation}/withdraw", null)).ExpectRefusalAsync(HttpStatusCode.Conflict, "authorisation_already_withdrawn");
 
         await using var db = hosts.Database.CreateContext();
-        var halted = await db.Cases.SingleAsync(c => c.Id == open);
-        Assert.Equal(CaseStatus.Halted, halted.Status);
-        Assert.Equal("authorisation_withdrawn", halted.HaltReason);
-        Assert.Equal(halted.ConcludedAt, halted.PurgeDueAt);
-        Assert.InRange(halted.PurgeDueAt!.Value, before, DateTime.UtcNow.AddSeconds(1));
-        var concluded = await db.Cases.SingleAsync(c => c.Id == rejected);
-        Assert.Equal(CaseStatus.Rejected, concluded.Status);
-        Assert.True(concluded.PurgeDueAt <= DateTime.UtcNow);
+        Assert.False(await db.Cases.AnyAsync(c => c.Id == open || c.Id == rejected));
+        Assert.False(await db.CaseFields.AnyAsync(f => f.CaseId == open || f.CaseId == rejected));
+        var tombstones = await db.Tombstones.Where(t => t.CaseId == open || t.CaseId == rejected).ToDictionaryAsync(t => t.CaseId);
+        Assert.Equal(CaseStatus.Halted, tombstones[open].Outcome);
+        Assert.Equal(CaseStatus.Rejected, tombstones[rejected].Outcome);
         Assert.True(await db.OutboxMessages.AnyAsync(m => m.CaseId == open && m.EventType == "case.halted"));
+        Assert.Equal(2, await db.OutboxMessages.CountAsync(m => (m.CaseId == open || m.CaseId == rejected) && m.EventType == "case.purged"));
+        Assert.Equal(HttpStatusCode.NotFound, (await globex.GetAsync($"/api/v1/cases/{open}")).StatusCode);
     }
 
     [Fact]

@@ -225,11 +225,11 @@ public static partial class AuthorisationsEndpoints
     }
 
     /// <summary>
-    /// Withdrawal stops the collaboration it covers: its open cases are halted, and every case
-    /// under it, open or concluded, is due for purge now (the purge job removes the data).
+    /// Withdrawal stops the collaboration it covers and purges at once: its open cases are halted,
+    /// then every case under it, open or concluded, is replaced by its tombstone in the same transaction.
     /// </summary>
     private static async Task<Results<Ok<AuthorisationDto>, ProblemHttpResult>> Withdraw(
-        Guid id, WithdrawRequest? body, Caller caller, ExchangeDbContext db, AuditLog audit, TimeProvider clock,
+        Guid id, WithdrawRequest? body, Caller caller, ExchangeDbContext db, AuditLog audit, CasePurger purger, TimeProvider clock,
         IOptions<RetentionOptions> retention, CancellationToken cancellationToken)
     {
         await using var transaction = await audit.BeginAsync(cancellationToken);
@@ -251,6 +251,7 @@ public static partial class AuthorisationsEndpoints
             details: new { cases = cases.Count, reasonGiven = body?.Reason is not null }, cancellationToken: cancellationToken);
         await CaseChanges.HaltAsync(db, audit, cases, "authorisation_withdrawn", purgeImmediately: true, now, retention.Value.Default, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await purger.PurgeNowAsync(cases.Select(c => c.Id).ToList(), caller.Actor, "authorisation_withdrawn", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok(AuthorisationDto.From(authorisation));
     }
