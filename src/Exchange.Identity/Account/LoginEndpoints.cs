@@ -34,21 +34,12 @@ public static class LoginEndpoints
         TimeProvider clock,
         ILogger<LoginForm> logger)
     {
-        if (!context.Request.HasFormContentType)
+        var (form, refused) = await ReadFormAsync(context, antiforgery);
+        if (form is null)
         {
-            return HtmlPage.Error("The sign-in form is malformed.");
+            return refused!;
         }
 
-        try
-        {
-            await antiforgery.ValidateRequestAsync(context);
-        }
-        catch (AntiforgeryValidationException)
-        {
-            return HtmlPage.Error("The sign-in form has expired. Go back to the application and start again.");
-        }
-
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var returnUrl = form["returnUrl"].ToString();
         if (!IsAuthorizeReturnUrl(returnUrl))
         {
@@ -83,6 +74,26 @@ public static class LoginEndpoints
         return await StartSessionAsync(context, user, returnUrl, clock, logger);
     }
 
+    /// <summary>Both sign-in steps accept only a form posted from a page this server rendered (antiforgery).</summary>
+    private static async Task<(IFormCollection? Form, IResult? Refused)> ReadFormAsync(HttpContext context, IAntiforgery antiforgery)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            return (null, HtmlPage.Error("The sign-in form is malformed."));
+        }
+
+        try
+        {
+            await antiforgery.ValidateRequestAsync(context);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return (null, HtmlPage.Error("The sign-in form has expired. Go back to the application and start again."));
+        }
+
+        return (await context.Request.ReadFormAsync(context.RequestAborted), null);
+    }
+
     /// <summary>Second step for users with an authenticator app (TOTP, RFC 6238): the code, bound to the first step for five minutes.</summary>
     public static async Task<IResult> SubmitSecondFactorAsync(
         HttpContext context,
@@ -92,21 +103,12 @@ public static class LoginEndpoints
         TimeProvider clock,
         ILogger<LoginForm> logger)
     {
-        if (!context.Request.HasFormContentType)
+        var (form, refused) = await ReadFormAsync(context, antiforgery);
+        if (form is null)
         {
-            return HtmlPage.Error("The sign-in form is malformed.");
+            return refused!;
         }
 
-        try
-        {
-            await antiforgery.ValidateRequestAsync(context);
-        }
-        catch (AntiforgeryValidationException)
-        {
-            return HtmlPage.Error("The sign-in form has expired. Go back to the application and start again.");
-        }
-
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var returnUrl = form["returnUrl"].ToString();
         var pending = form["pending"].ToString();
         string[] parts;
