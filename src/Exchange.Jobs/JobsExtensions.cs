@@ -1,6 +1,7 @@
 using Exchange.Core.Cases;
 using Exchange.Core.Webhooks;
 using Exchange.Jobs.Deadlines;
+using Exchange.Jobs.Housekeeping;
 using Exchange.Jobs.Purge;
 using Exchange.Jobs.Scheduling;
 using Exchange.Jobs.Webhooks;
@@ -27,6 +28,7 @@ public static class JobsExtensions
         AddJob<WebhookJob, WebhookJobOptions>(services, WebhookJob.JobName);
         AddJob<PurgeReceiptsJob, PurgeReceiptsJobOptions>(services, PurgeReceiptsJob.JobName);
         AddJob<DeadlinesJob, DeadlinesJobOptions>(services, DeadlinesJob.JobName);
+        AddJob<HousekeepingJob, HousekeepingJobOptions>(services, HousekeepingJob.JobName);
         services.AddHostedService<JobScheduler>();
         return builder;
     }

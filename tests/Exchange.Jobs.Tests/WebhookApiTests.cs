@@ -222,7 +222,7 @@ public sealed class WebhookApiTests(WebhookApiFixture hosts) : IClassFixture<Web
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var jobs = await response.Content.ReadFromJsonAsync<JsonElement>();
         var names = jobs.EnumerateArray().Select(j => j.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["Purge", "Webhooks", "PurgeReceipts", "Deadlines"], names);
+        Assert.Equal(["Purge", "Webhooks", "PurgeReceipts", "Deadlines", "Housekeeping"], names);
         var purge = jobs.EnumerateArray().First();
         Assert.Equal(7, purge.GetProperty("lastRun").GetProperty("itemsProcessed").GetInt32());
 

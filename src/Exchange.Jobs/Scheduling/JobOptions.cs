@@ -65,6 +65,35 @@ public sealed class DeadlinesJobOptions : JobOptions
     public TimeSpan InactivityPeriod { get; set; } = TimeSpan.FromDays(30);
 }
 
+public sealed class HousekeepingJobOptions : JobOptions
+{
+    public HousekeepingJobOptions()
+    {
+        Interval = TimeSpan.FromHours(1);
+        BatchSize = 500;
+    }
+
+    /// <summary>Batches per table and run at most, so one run ends and reports even with a large backlog.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchesPerRun { get; set; } = 100;
+
+    /// <summary>
+    /// How long past their expiry grants, revoked token ids and signing keys are kept. It must
+    /// outlast Identity's access-token lifetime (a replayed code revokes the access token its first
+    /// use issued) and every relying party's clock skew.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long idempotency keys are kept; SECURITY.md asks for at least 24 hours.</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>How long job runs are kept; the jobs view reports the last 24 hours.</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
+    public TimeSpan JobRunRetention { get; set; } = TimeSpan.FromDays(30);
+}
+
 /// <summary>`Exchange:Jobs`: the scheduler itself.</summary>
 public sealed class SchedulerOptions
 {

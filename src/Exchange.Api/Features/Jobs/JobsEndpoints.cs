@@ -16,7 +16,7 @@ public sealed record JobDto(string Name, double? IntervalSeconds, DateTime? Next
 public static class JobsEndpoints
 {
     // The names the Jobs service schedules under (Exchange.Jobs: <Job>.JobName).
-    public static readonly IReadOnlyList<string> Names = ["Purge", "Webhooks", "PurgeReceipts", "Deadlines"];
+    public static readonly IReadOnlyList<string> Names = ["Purge", "Webhooks", "PurgeReceipts", "Deadlines", "Housekeeping"];
 
     public static IEndpointRouteBuilder MapJobsEndpoints(this IEndpointRouteBuilder app)
     {
