@@ -20,7 +20,6 @@ public static class ApiExtensions
     {
         var services = builder.Services;
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));
         // Unreadable bodies throw, so the exception handler can answer them as problem details naming the JSON path.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

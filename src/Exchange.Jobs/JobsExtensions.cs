@@ -14,7 +14,6 @@ public static class JobsExtensions
     public static WebApplicationBuilder AddJobsServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section);
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<CasePurger>();
         services.AddSingleton<WebhookSecret>();

@@ -26,11 +26,3 @@ public sealed class ApiOptions
 
     public TimeSpan RateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
 }
-
-/// <summary>`Exchange:Retention`: how long concluded case data is kept when a member sets no retention.</summary>
-public sealed class RetentionOptions
-{
-    public const string Section = "Exchange:Retention";
-
-    public TimeSpan Default { get; set; } = TimeSpan.FromDays(30);
-}

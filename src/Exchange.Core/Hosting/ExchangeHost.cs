@@ -39,6 +39,8 @@ public static class ExchangeHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddExchangeDatabase();
         builder.Services.AddScoped<Audit.AuditLog>();
+        builder.Services.AddOptions<Cases.RetentionOptions>().BindConfiguration(Cases.RetentionOptions.Section)
+            .Validate(o => o.Default >= TimeSpan.Zero, "Exchange:Retention:Default must not be negative.").ValidateOnStart();
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<ExchangeDbContext>("database", tags: [ReadyTag]);

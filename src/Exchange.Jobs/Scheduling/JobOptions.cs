@@ -110,11 +110,3 @@ public sealed class SchedulerOptions
 
     public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(5);
 }
-
-/// <summary>`Exchange:Retention`: how long concluded case data is kept for members that set no retention.</summary>
-public sealed class RetentionOptions
-{
-    public const string Section = "Exchange:Retention";
-
-    public TimeSpan Default { get; set; } = TimeSpan.FromDays(30);
-}
