@@ -43,4 +43,31 @@ public static class CaseChanges
             }
         }
     }
+
+    /// <summary>
+    /// After an agreement ends (terminated or expired), halts the open cases of its parties that
+    /// no agreement in force covers any more. Coverage is decided by <see cref="CaseSubmissionRules.Coverage"/>,
+    /// the same rule that gates a new case; agreements already tracked by the caller are seen as changed.
+    /// </summary>
+    public static async Task<int> HaltUncoveredAsync(
+        ExchangeDbContext db, AuditLog audit, IReadOnlyCollection<string> partyIds, string reason,
+        DateTime now, TimeSpan retentionDefault, CancellationToken cancellationToken)
+    {
+        var open = await db.Cases
+            .Where(c => (partyIds.Contains(c.SubmittingMemberId) || partyIds.Contains(c.ReceivingMemberId))
+                && (c.Status == CaseStatus.Submitted || c.Status == CaseStatus.InformationRequested || c.Status == CaseStatus.Accepted))
+            .ToListAsync(cancellationToken);
+        if (open.Count == 0)
+        {
+            return 0;
+        }
+
+        var involved = open.SelectMany(c => new[] { c.SubmittingMemberId, c.ReceivingMemberId }).Distinct().ToList();
+        var agreements = await db.Agreements.Include(a => a.Parties)
+            .Where(a => a.Parties.Any(p => involved.Contains(p.PartyId)))
+            .ToListAsync(cancellationToken);
+        var uncovered = open.Where(c => CaseSubmissionRules.Coverage(c.SubmittingMemberId, c.ReceivingMemberId, agreements, now, out _) is null).ToList();
+        await HaltAsync(db, audit, uncovered, reason, purgeImmediately: false, now, retentionDefault, cancellationToken);
+        return uncovered.Count;
+    }
 }

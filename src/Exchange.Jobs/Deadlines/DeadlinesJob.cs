@@ -130,23 +130,9 @@ public sealed class DeadlinesJob(
             }
 
             await audit.AppendAsync(AuditActor.System, "agreement.expired", "agreement", agreement.Id.ToString(), cancellationToken: cancellationToken);
-            var members = agreement.Parties.Where(p => p != Member.OperatorId).ToList();
-            var open = await db.Cases
-                .Where(c => (c.Status == CaseStatus.Submitted || c.Status == CaseStatus.InformationRequested || c.Status == CaseStatus.Accepted)
-                    && (members.Contains(c.SubmittingMemberId) || members.Contains(c.ReceivingMemberId)))
-                .ToListAsync(cancellationToken);
-            var uncovered = new List<CollaborationCase>();
-            foreach (var collaboration in open)
-            {
-                if (!await IsCoveredAsync(collaboration.SubmittingMemberId, collaboration.ReceivingMemberId, now, cancellationToken))
-                {
-                    uncovered.Add(collaboration);
-                }
-            }
-
             // The same halting the API applies when an agreement is terminated.
-            await CaseChanges.HaltAsync(db, audit, uncovered, AgreementExpiredReason, purgeImmediately: false, now, retention.Value.Default, cancellationToken);
-            changed += uncovered.Count;
+            var members = agreement.Parties.Where(p => p != Member.OperatorId).ToList();
+            changed += await CaseChanges.HaltUncoveredAsync(db, audit, members, AgreementExpiredReason, now, retention.Value.Default, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             db.ChangeTracker.Clear();
@@ -199,19 +185,5 @@ public sealed class DeadlinesJob(
         }
 
         return closed;
-    }
-
-    /// <summary>Rule 1 at this moment: both members under a framework agreement in force, or a bilateral one binding both.</summary>
-    private async Task<bool> IsCoveredAsync(string a, string b, DateTime now, CancellationToken cancellationToken)
-    {
-        var inForce = await db.Agreements.AsNoTracking()
-            .Where(x => x.Status == AgreementStatus.InForce && x.EffectiveFrom <= now && x.ExpiresAt > now
-                && x.Parties.Any(p => p.PartyId == a || p.PartyId == b))
-            .Select(x => new { x.Kind, Parties = x.Parties.Select(p => p.PartyId).ToList() })
-            .ToListAsync(cancellationToken);
-        var bilateral = inForce.Any(x => x.Kind == AgreementKind.Bilateral && x.Parties.Contains(a) && x.Parties.Contains(b));
-        var frameworks = inForce.Any(x => x.Kind == AgreementKind.Framework && x.Parties.Contains(a))
-            && inForce.Any(x => x.Kind == AgreementKind.Framework && x.Parties.Contains(b));
-        return bilateral || frameworks;
     }
 }

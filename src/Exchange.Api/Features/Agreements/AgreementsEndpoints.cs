@@ -201,19 +201,9 @@ public static class AgreementsEndpoints
         agreement.TerminationReason = body.Reason;
         await audit.AppendAsync(caller.Actor, "agreement.terminated", "agreement", agreement.Id.ToString(), cancellationToken: cancellationToken);
 
+        // The tracked, now terminated agreement is among those the coverage check loads, so it sees the termination.
         var members = agreement.Parties.Select(p => p.PartyId).Where(p => p != Member.OperatorId).ToList();
-        var open = await db.Cases
-            .Where(c => (members.Contains(c.SubmittingMemberId) || members.Contains(c.ReceivingMemberId))
-                && (c.Status == CaseStatus.Submitted || c.Status == CaseStatus.InformationRequested || c.Status == CaseStatus.Accepted))
-            .ToListAsync(cancellationToken);
-        if (open.Count > 0)
-        {
-            var involved = open.SelectMany(c => new[] { c.SubmittingMemberId, c.ReceivingMemberId }).Distinct().ToList();
-            // The tracked, now terminated agreement is among these, so coverage sees the termination.
-            var agreements = await db.Agreements.Include(a => a.Parties).Where(a => a.Parties.Any(p => involved.Contains(p.PartyId))).ToListAsync(cancellationToken);
-            var uncovered = open.Where(c => CaseSubmissionRules.Coverage(c.SubmittingMemberId, c.ReceivingMemberId, agreements, now, out _) is null).ToList();
-            await CaseChanges.HaltAsync(db, audit, uncovered, "agreement_terminated", purgeImmediately: false, now, retention.Value.Default, cancellationToken);
-        }
+        await CaseChanges.HaltUncoveredAsync(db, audit, members, "agreement_terminated", now, retention.Value.Default, cancellationToken);
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
