@@ -73,28 +73,9 @@ public sealed class IdentityServer : IAsyncDisposable
         factory.CreateClient().Dispose();
         await using var db = database.CreateContext();
         await DemoSeed.SeedAsync(db, TimeProvider.System);
-        await AddClientAsync(db, AppClient, AppSecret);
-        await AddClientAsync(db, OtherAppClient, AppSecret);
+        await IdentityTokens.AddUserAppClientAsync(db, AppClient, AppSecret, AppRedirect, AppPostLogout);
+        await IdentityTokens.AddUserAppClientAsync(db, OtherAppClient, AppSecret, AppRedirect, AppPostLogout);
         return server;
-    }
-
-    private static async Task AddClientAsync(ExchangeDbContext db, string clientId, string secret)
-    {
-        db.OAuthClients.Add(new OAuthClient
-        {
-            ClientId = clientId,
-            DisplayName = clientId,
-            MemberId = "operator",
-            Type = ClientType.Confidential,
-            SecretHash = SecretHasher.Hash(secret),
-            AllowedGrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken],
-            AllowedScopes = ["openid", "profile", "email", "offline_access", .. Scopes.Api],
-            RedirectUris = [AppRedirect],
-            PostLogoutRedirectUris = [AppPostLogout],
-            FirstParty = true,
-            CreatedAt = DateTime.UtcNow,
-        });
-        await db.SaveChangesAsync();
     }
 
     /// <summary>A client that keeps cookies like a browser and does not follow redirects, so each hop can be checked.</summary>

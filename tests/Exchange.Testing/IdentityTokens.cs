@@ -41,9 +41,11 @@ public static partial class IdentityTokens
     }
 
     /// <summary>Registers a first-party code-flow client for user sign-ins in tests; returns its secret.</summary>
-    public static async Task<string> AddUserAppClientAsync(ExchangeDbContext db, string clientId = "test-user-app")
+    public static async Task<string> AddUserAppClientAsync(
+        ExchangeDbContext db, string clientId = "test-user-app", string? secret = null,
+        string redirectUri = TestAppRedirect, string? postLogoutRedirectUri = null)
     {
-        var secret = "test-" + SecretHasher.NewSecret();
+        secret ??= "test-" + SecretHasher.NewSecret();
         await db.OAuthClients.Where(c => c.ClientId == clientId).ExecuteDeleteAsync();
         db.OAuthClients.Add(new OAuthClient
         {
@@ -54,7 +56,8 @@ public static partial class IdentityTokens
             SecretHash = SecretHasher.Hash(secret),
             AllowedGrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken],
             AllowedScopes = ["openid", "profile", "email", "offline_access", .. Scopes.Api],
-            RedirectUris = [TestAppRedirect],
+            RedirectUris = [redirectUri],
+            PostLogoutRedirectUris = postLogoutRedirectUri is null ? [] : [postLogoutRedirectUri],
             FirstParty = true,
             CreatedAt = DateTime.UtcNow,
         });
