@@ -23,6 +23,7 @@ public sealed class ProductionStartupTests
         {
             ["Exchange__Database__Provider"] = "Postgres",
             ["Exchange__Database__ConnectionString"] = "Host=127.0.0.1;Port=1;Username=exchange;Password=unused;Timeout=3",
+            ["Exchange__Database__StartupTimeout"] = "00:00:05",
         });
 
         Assert.NotEqual(0, result.ExitCode);

@@ -19,4 +19,7 @@ public sealed class DatabaseOptions
 
     /// <summary>Apply pending migrations when a service starts; off in Production, where `migrate` is a deployment step.</summary>
     public bool MigrateOnStart { get; set; }
+
+    /// <summary>How long a starting service waits for the database before it refuses to start.</summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -166,29 +166,43 @@ public static class ExchangeHost
         }
     }
 
+    /// <summary>
+    /// Waits up to Exchange:Database:StartupTimeout for the database to accept a connection (it may
+    /// be starting beside the service, or busy), then refuses to start with the provider's reason.
+    /// </summary>
     private static async Task CheckDatabaseAsync(IServiceProvider services)
     {
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ExchangeDbContext>();
-        string? problem = null;
-        try
+        var options = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        var deadline = DateTime.UtcNow + options.StartupTimeout;
+        string problem;
+        while (true)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            // Opening a connection, not CanConnect: for SQLite that reports a file not yet created as unreachable.
-            await db.Database.OpenConnectionAsync(timeout.Token);
-            await db.Database.CloseConnectionAsync();
-        }
-        catch (Exception ex)
-        {
-            // The provider's message names host and reason, never the password.
-            problem = ex.GetBaseException().Message;
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ExchangeDbContext>();
+            try
+            {
+                var remaining = deadline - DateTime.UtcNow;
+                using var timeout = new CancellationTokenSource(remaining > TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1));
+                // Opening a connection, not CanConnect: for SQLite that reports a file not yet created as unreachable.
+                await db.Database.OpenConnectionAsync(timeout.Token);
+                await db.Database.CloseConnectionAsync();
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The provider's message names host and reason, never the password.
+                problem = ex.GetBaseException().Message;
+            }
+
+            if (DateTime.UtcNow + TimeSpan.FromSeconds(2) >= deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2));
         }
 
-        if (problem != null)
-        {
-            var provider = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider;
-            throw new StartupException($"the {provider} database named by Exchange:Database:ConnectionString cannot be reached ({problem}).");
-        }
+        throw new StartupException($"the {options.Provider} database named by Exchange:Database:ConnectionString cannot be reached ({problem}).");
     }
 
     private sealed class StartupException(string message) : Exception(message);
