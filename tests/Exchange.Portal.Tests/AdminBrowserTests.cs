@@ -42,6 +42,41 @@ public sealed class AdminBrowserTests(PortalBrowser browser) : IClassFixture<Por
     }
 
     [Fact]
+    public async Task A_member_admin_adds_a_webhook_endpoint_sees_its_secret_once_and_deletes_it()
+    {
+        var page = await browser.NewPageAsync();
+        const string url = "http://127.0.0.1:9/hook";
+        try
+        {
+            await browser.SignInAsync(page, "adam@acme.example");
+            await page.GotoAsync(browser.Services.PortalUrl + "/admin");
+            await page.GetByRole(AriaRole.Navigation, new() { Name = "Member admin" }).GetByRole(AriaRole.Link, new() { Name = "Webhook endpoints" }).ClickAsync();
+
+            await page.GetByLabel("Endpoint URL").FillAsync(url);
+            await page.GetByRole(AriaRole.Checkbox, new() { Name = "case.created" }).CheckAsync();
+            await page.GetByRole(AriaRole.Checkbox, new() { Name = "case.resolved" }).CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Add endpoint" }).ClickAsync();
+
+            Assert.False(string.IsNullOrWhiteSpace(await page.Locator("#webhook-secret").TextContentAsync()));
+            var row = page.Locator("#endpoints").GetByRole(AriaRole.Row).Filter(new() { HasText = url });
+            await Expect(row).ToContainTextAsync("case.created, case.resolved");
+            await Expect(row).ToContainTextAsync("active");
+            Assert.Equal("?handler=Create", new Uri(page.Url).Query);
+
+            await page.GotoAsync(browser.Services.PortalUrl + "/admin/webhooks");
+            await Expect(page.Locator("#webhook-secret")).ToHaveCountAsync(0);
+            await row.GetByRole(AriaRole.Button, new() { Name = "Delete " + url }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("was deleted");
+            await Expect(page.Locator("#endpoints").GetByRole(AriaRole.Row).Filter(new() { HasText = url })).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            await PortalBrowser.ScreenshotAsync(page, nameof(A_member_admin_adds_a_webhook_endpoint_sees_its_secret_once_and_deletes_it));
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_member_admin_invites_an_engineer_and_deactivates_them()
     {
         var page = await browser.NewPageAsync();

@@ -103,3 +103,12 @@ internal static class ApiJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 }
+
+/// <summary>A member's webhook endpoint; no event types means every event.</summary>
+public sealed record WebhookSubscriptionDto(Guid Id, string Url, List<string> EventTypes, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt, string? DisabledReason);
+
+/// <summary>The only answer that carries an endpoint's signing secret (after create or rotate): shown once.</summary>
+public sealed record CreatedWebhookSubscriptionDto(Guid Id, string Url, List<string> EventTypes, DateTimeOffset CreatedAt, string Secret);
+
+public sealed record WebhookDeliveryDto(Guid Id, Guid SubscriptionId, string MessageId, string EventType, string Status, int Attempts,
+    DateTimeOffset CreatedAt, DateTimeOffset NextAttemptAt, DateTimeOffset? LastAttemptAt, int? LastStatusCode, string? LastError, DateTimeOffset? DeliveredAt);

@@ -92,6 +92,26 @@ public sealed class ExchangeApi(HttpClient http)
         SendAsync<List<CustomerAuthorisationDto>>(HttpMethod.Get,
             $"customer-authorisations?receivingMemberId={Uri.EscapeDataString(receiverId)}&active=true&limit=100", null, ct);
 
+    public Task<ApiResult<List<WebhookSubscriptionDto>>> WebhookSubscriptionsAsync(CancellationToken ct) =>
+        SendAsync<List<WebhookSubscriptionDto>>(HttpMethod.Get, "webhook-subscriptions", null, ct);
+
+    /// <summary>The URL travels in the body, never in the request line.</summary>
+    public Task<ApiResult<CreatedWebhookSubscriptionDto>> CreateWebhookSubscriptionAsync(string url, IReadOnlyList<string> eventTypes, CancellationToken ct) =>
+        SendAsync<CreatedWebhookSubscriptionDto>(HttpMethod.Post, "webhook-subscriptions", new { url, eventTypes }, ct);
+
+    public Task<ApiResult<Raw>> DeleteWebhookSubscriptionAsync(Guid id, CancellationToken ct) =>
+        SendAsync<Raw>(HttpMethod.Delete, $"webhook-subscriptions/{id}", null, ct);
+
+    public Task<ApiResult<CreatedWebhookSubscriptionDto>> RotateWebhookSecretAsync(Guid id, CancellationToken ct) =>
+        SendAsync<CreatedWebhookSubscriptionDto>(HttpMethod.Post, $"webhook-subscriptions/{id}/rotate-secret", null, ct);
+
+    /// <summary>The member's most recent deliveries, newest first.</summary>
+    public Task<ApiResult<List<WebhookDeliveryDto>>> WebhookDeliveriesAsync(int limit, CancellationToken ct) =>
+        SendAsync<List<WebhookDeliveryDto>>(HttpMethod.Get, $"webhook-deliveries?limit={limit}", null, ct);
+
+    public Task<ApiResult<WebhookDeliveryDto>> RedeliverAsync(Guid id, CancellationToken ct) =>
+        SendAsync<WebhookDeliveryDto>(HttpMethod.Post, $"webhook-deliveries/{id}/redeliver", null, ct);
+
     private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct, Action<HttpRequestMessage>? configure = null)
     {
         using var request = new HttpRequestMessage(method, path);
