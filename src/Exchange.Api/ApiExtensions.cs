@@ -40,20 +40,8 @@ public static class ApiExtensions
             var path = expression is not null ? FluentValidation.Internal.PropertyChain.FromExpression(expression).ToString() : member?.Name;
             return path is null ? null : string.Join('.', path.Split('.').Select(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName));
         };
-        // Validators are registered one by one: the FluentValidation DI package is not obtainable here.
-        services.AddSingleton<IValidator<IntakePolicyRequest>, IntakePolicyRequestValidator>();
-        services.AddSingleton<IValidator<CreateAgreementRequest>, CreateAgreementRequestValidator>();
-        services.AddSingleton<IValidator<SignatureRequest>, SignatureRequestValidator>();
-        services.AddSingleton<IValidator<TerminateRequest>, TerminateRequestValidator>();
-        services.AddSingleton<IValidator<CreateAuthorisationRequest>, CreateAuthorisationRequestValidator>();
-        services.AddSingleton<IValidator<WithdrawRequest>, WithdrawRequestValidator>();
-        services.AddSingleton<IValidator<CreateCaseRequest>, CreateCaseRequestValidator>();
-        services.AddSingleton<IValidator<AcceptRequest>, AcceptRequestValidator>();
-        services.AddSingleton<IValidator<RejectRequest>, RejectRequestValidator>();
-        services.AddSingleton<IValidator<RequestInformationRequest>, RequestInformationRequestValidator>();
-        services.AddSingleton<IValidator<ProvideInformationRequest>, ProvideInformationRequestValidator>();
-        services.AddSingleton<IValidator<ResolveRequest>, ResolveRequestValidator>();
-        services.AddSingleton<IValidator<NoteRequest>, NoteRequestValidator>();
+        // Every validator in this assembly; they hold no state, so one instance serves every request.
+        services.AddValidatorsFromAssemblyContaining<CreateCaseRequestValidator>(ServiceLifetime.Singleton);
 
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen(o => o.SwaggerDoc("v1", new OpenApiInfo
