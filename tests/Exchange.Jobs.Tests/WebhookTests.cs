@@ -186,7 +186,7 @@ public sealed class WebhookTests
     public void Retries_back_off_exponentially_with_jitter_and_honour_Retry_After()
     {
         var options = Options.Create(new WebhookJobOptions { RetryBaseDelay = TimeSpan.FromSeconds(10), MaxRetryDelay = TimeSpan.FromHours(6) });
-        var dispatcher = new WebhookDispatcher(null!, null!, null!, null!, options, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<WebhookDispatcher>.Instance);
+        var dispatcher = new WebhookDispatcher(null!, null!, null!, null!, null!, options, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<WebhookDispatcher>.Instance);
 
         Assert.InRange(dispatcher.RetryDelay(1, null), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12.5));
         Assert.InRange(dispatcher.RetryDelay(4, null), TimeSpan.FromSeconds(80), TimeSpan.FromSeconds(100));

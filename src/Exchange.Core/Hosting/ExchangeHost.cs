@@ -41,6 +41,7 @@ public static class ExchangeHost
         builder.Services.AddScoped<Audit.AuditLog>();
         builder.Services.AddOptions<Cases.RetentionOptions>().BindConfiguration(Cases.RetentionOptions.Section)
             .Validate(o => o.Default >= TimeSpan.Zero, "Exchange:Retention:Default must not be negative.").ValidateOnStart();
+        builder.Services.AddOptions<Jobs.JobStorageOptions>().BindConfiguration(Jobs.JobStorageOptions.Section);
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<ExchangeDbContext>("database", tags: [ReadyTag]);
@@ -128,7 +129,8 @@ public static class ExchangeHost
                 if (seedDemo)
                 {
                     await using var scope = app.Services.CreateAsyncScope();
-                    await DemoSeed.SeedAsync(scope.ServiceProvider.GetRequiredService<ExchangeDbContext>(), TimeProvider.System);
+                    await DemoSeed.SeedAsync(scope.ServiceProvider.GetRequiredService<ExchangeDbContext>(), TimeProvider.System,
+                        jobsDashboardRedirectUri: app.Configuration["Exchange:Identity:JobsDashboardRedirectUri"]);
                     logger.LogInformation("Demo data is in place");
                 }
             }
