@@ -80,7 +80,6 @@ public static class DashboardExtensions
                 o.ClientSecret = dashboard.Value.ClientSecret;
             });
         services.AddAuthorizationBuilder().AddPolicy(StaffPolicy, p => p
-            .AddAuthenticationSchemes(CookieScheme)
             .RequireAuthenticatedUser()
             .RequireClaim("member_id", Member.OperatorId)
             .RequireRole(Roles.Operator, Roles.OperatorAdmin));
