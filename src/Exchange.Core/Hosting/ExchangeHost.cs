@@ -133,6 +133,8 @@ public static class ExchangeHost
                         jobsDashboardRedirectUri: app.Configuration["Exchange:Identity:JobsDashboardRedirectUri"]);
                     logger.LogInformation("Demo data is in place");
                 }
+
+                await RegisterJobsDashboardClientAsync(app, logger);
             }
 
             if (migrateOnly)
@@ -149,6 +151,29 @@ public static class ExchangeHost
             await Console.Error.WriteLineAsync($"Refusing to start: {ex.Message}");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// Registers the jobs dashboard's client at Identity as part of the migrate step when the deployment
+    /// names its secret and redirect URI (docker-compose.yml does), the way the demo seed does for the demo.
+    /// </summary>
+    private static async Task RegisterJobsDashboardClientAsync(WebApplication app, ILogger logger)
+    {
+        var secret = app.Configuration["Exchange:Jobs:Dashboard:ClientSecret"];
+        var redirectUri = app.Configuration["Exchange:Identity:JobsDashboardRedirectUri"];
+        if (string.IsNullOrWhiteSpace(secret) || string.IsNullOrWhiteSpace(redirectUri) || !app.Environment.IsProduction())
+        {
+            return;
+        }
+
+        if (secret.StartsWith("dev-", StringComparison.Ordinal))
+        {
+            throw new StartupException("setting 'Exchange:Jobs:Dashboard:ClientSecret' holds a development value. Set a real secret through the environment (Exchange__Jobs__Dashboard__ClientSecret).");
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        await Identity.JobsDashboardClient.RegisterAsync(scope.ServiceProvider.GetRequiredService<ExchangeDbContext>(), secret, redirectUri, null, DateTime.UtcNow);
+        logger.LogInformation("The jobs dashboard client is registered");
     }
 
     private static void CheckProductionSecrets(WebApplication app)

@@ -75,13 +75,36 @@ internal sealed class RecurringJobsRegistration(
             return Task.CompletedTask;
         }
 
-        var manager = new RecurringJobManager(services.GetRequiredService<JobStorage>());
+        var storage = services.GetRequiredService<JobStorage>();
+        try
+        {
+            // Fails at once on a missing schema, where a registration would wait out a lock timeout first.
+            using var connection = storage.GetConnection();
+            _ = connection.GetAllItemsFromSet("recurring-jobs");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new InvalidOperationException(
+                "Hangfire's job storage cannot be used; is its schema installed? Run the migrate step (`Exchange.Api migrate`).", ex);
+        }
+
+        var manager = new RecurringJobManager(storage);
         foreach (var job in jobs)
         {
             var cron = JobSchedule.ToCron(job.Options(services).Interval);
             var method = job.JobType.GetMethod(nameof(ExchangeJob.ExecuteAsync))!;
-            manager.AddOrUpdate(job.Name, new Hangfire.Common.Job(job.JobType, method, CancellationToken.None), cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-            manager.Trigger(job.Name);
+            try
+            {
+                manager.AddOrUpdate(job.Name, new Hangfire.Common.Job(job.JobType, method, CancellationToken.None), cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+                manager.Trigger(job.Name);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Most likely the schema: a running service never creates it (docs/decisions/0301).
+                throw new InvalidOperationException(
+                    "Hangfire's job storage cannot be used; is its schema installed? Run the migrate step (`Exchange.Api migrate`).", ex);
+            }
+
             logger.LogInformation("Recurring job {Job}: {Cron}", job.Name, cron);
         }
 
