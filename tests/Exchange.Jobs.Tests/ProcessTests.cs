@@ -90,6 +90,50 @@ public sealed class ProcessTests
     }
 
     [Fact]
+    public async Task A_purge_killed_halfway_leaves_every_case_whole_or_purged_and_a_restarted_process_finishes_on_either_provider()
+    {
+        const int total = 150;
+        await using var database = await TestDatabase.CreateAsync();
+        await database.MigrateAsync();
+        var now = DateTime.UtcNow;
+        List<Guid> ids;
+        await using (var db = database.CreateContext())
+        {
+            var authorisation = await TestData.MembersAndAuthorisationAsync(db);
+            var cases = Enumerable.Range(0, total).Select(i => TestData.Case(authorisation, $"kill{i}", CaseStatus.Resolved, now, now)).ToList();
+            db.Cases.AddRange(cases);
+            await db.SaveChangesAsync();
+            ids = cases.Select(c => c.Id).ToList();
+        }
+
+        await using var check = database.CreateContext();
+        using (var worker = JobsProcess.Start(database, Settings))
+        {
+            await TestData.EventuallyAsync(() => check.Tombstones.CountAsync(), n => n >= 20 || worker.HasExited, TimeSpan.FromSeconds(90), "the purge to be under way");
+            worker.Kill();
+        }
+
+        // Halfway: some purged, some not, and each case either whole or purged, never in between.
+        var tombstones = await check.Tombstones.Select(t => t.CaseId).ToListAsync();
+        Assert.InRange(tombstones.Count, 1, total - 1);
+        var remaining = await check.Cases.Select(c => c.Id).ToListAsync();
+        var fieldCounts = await check.CaseFields.GroupBy(f => f.CaseId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count);
+        var noteCounts = await check.CaseNotes.GroupBy(n => n.CaseId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count);
+        var audited = await check.AuditEntries.Where(e => e.Action == CasePurger.AuditAction).Select(e => e.CaseId!.Value).ToListAsync();
+        foreach (var id in ids)
+        {
+            var whole = remaining.Contains(id) && fieldCounts.GetValueOrDefault(id) == 5 && noteCounts.GetValueOrDefault(id) == 2 && !tombstones.Contains(id) && !audited.Contains(id);
+            var purged = !remaining.Contains(id) && !fieldCounts.ContainsKey(id) && !noteCounts.ContainsKey(id) && tombstones.Contains(id) && audited.Count(x => x == id) == 1;
+            Assert.True(whole ^ purged, $"case {id} is neither whole nor purged");
+        }
+
+        // A new process (the same node restarted) takes the rest, the killed one's fetched jobs included.
+        using var restarted = JobsProcess.Start(database, Settings);
+        await TestData.EventuallyAsync(() => check.Tombstones.CountAsync(), n => n == total, RecoveryBound, "every case purged after the restart");
+        await AssertPurgedOnceAsync(check, ids);
+    }
+
+    [Fact]
     public async Task A_process_killed_in_the_middle_of_purging_and_delivering_leaves_nothing_half_done_and_the_survivor_finishes_in_bounded_time()
     {
         if (TestDatabase.CurrentProvider != DatabaseProvider.Postgres)
