@@ -26,6 +26,7 @@ export Exchange__Portal__ApiBaseUrl="${Exchange__Portal__ApiBaseUrl:-http://127.
 export Exchange__Portal__JobsDashboardUrl="${Exchange__Portal__JobsDashboardUrl:-http://127.0.0.1:$jobs_port/hangfire}"
 
 echo "Building..."
+dotnet tool restore >/dev/null
 for service in Identity Api Portal Jobs; do
   dotnet build "src/Exchange.$service/Exchange.$service.csproj" -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary"
 done

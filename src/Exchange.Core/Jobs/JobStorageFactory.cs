@@ -1,6 +1,7 @@
 using Exchange.Core.Data;
 using Hangfire;
 using Hangfire.PostgreSql;
+using Hangfire.SqlServer;
 using Hangfire.Storage.SQLite;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -27,8 +28,8 @@ public sealed class JobStorageOptions
 }
 
 /// <summary>
-/// Opens Hangfire's job storage on the exchange's database provider: Hangfire.PostgreSql in its
-/// own schema of the same database, or Hangfire.Storage.SQLite in a file beside the exchange's
+/// Opens Hangfire's job storage on the exchange's database provider: Hangfire.PostgreSql or
+/// Hangfire.SqlServer in their own schema of the same database, or Hangfire.Storage.SQLite in a file beside the exchange's
 /// SQLite file (see docs/decisions/0301-hangfire-jobs.md). The one place that knows which storage
 /// goes with which provider: the Jobs service runs on it, the migration step installs its schema,
 /// and the API reads the recurring schedule from it.
@@ -48,6 +49,11 @@ public static class JobStorageFactory
             return new PostgreSqlStorage(new Hangfire.PostgreSql.Factories.NpgsqlConnectionFactory(database.ConnectionString, postgres), postgres);
         }
 
+        if (database.Provider == DatabaseProvider.SqlServer)
+        {
+            return new SqlServerStorage(database.ConnectionString, SqlServerOptions(options, prepareSchema: false));
+        }
+
         return new SQLiteStorage(SqliteFile(database), SqliteOptions(options));
     }
 
@@ -62,6 +68,15 @@ public static class JobStorageFactory
                     connection.Open();
                     // Takes Hangfire's own advisory lock, so two migrating processes do not race.
                     PostgreSqlObjectsInstaller.Install(connection, options.Schema);
+                }
+
+                break;
+            case DatabaseProvider.SqlServer:
+                using (var connection = new Microsoft.Data.SqlClient.SqlConnection(database.ConnectionString))
+                {
+                    connection.Open();
+                    // Takes an application lock, so two migrating processes do not race.
+                    SqlServerObjectsInstaller.Install(connection, options.Schema, enableHeavyMigrations: true);
                 }
 
                 break;
@@ -102,6 +117,18 @@ public static class JobStorageFactory
         // LISTEN/NOTIFY: an enqueued job wakes an idle worker at once instead of at the next poll.
         EnableLongPolling = true,
         DistributedLockTimeout = TimeSpan.FromMinutes(1),
+    };
+
+    private static SqlServerStorageOptions SqlServerOptions(JobStorageOptions options, bool prepareSchema) => new()
+    {
+        SchemaName = options.Schema,
+        PrepareSchemaIfNecessary = prepareSchema,
+        SqlClientFactory = Microsoft.Data.SqlClient.SqlClientFactory.Instance,
+        QueuePollInterval = options.QueuePollInterval,
+        // Hangfire.SqlServer's fetch holds a transaction-free lease that a live node keeps extending.
+        SlidingInvisibilityTimeout = options.InvisibilityTimeout,
+        UseRecommendedIsolationLevel = true,
+        DisableGlobalLocks = true,
     };
 
     private static SQLiteStorageOptions SqliteOptions(JobStorageOptions options) => new()

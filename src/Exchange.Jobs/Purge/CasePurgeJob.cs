@@ -1,7 +1,5 @@
 using Exchange.Core.Cases;
-using Exchange.Core.Data;
 using Hangfire;
-using Microsoft.EntityFrameworkCore;
 
 namespace Exchange.Jobs.Purge;
 
@@ -10,7 +8,7 @@ namespace Exchange.Jobs.Purge;
 /// All or nothing in one transaction (<see cref="CasePurger.PurgeIfDueAsync"/>), and a no-op when run
 /// again, so Hangfire's at-least-once delivery purges each case exactly once.
 /// </summary>
-public sealed class CasePurgeJob(CasePurger purger, ExchangeDbContext db, ILogger<CasePurgeJob> logger)
+public sealed class CasePurgeJob(CasePurger purger, ILogger<CasePurgeJob> logger)
 {
     // A purge that failed (the database went away) is tried again soon; the sweep is the last resort.
     [AutomaticRetry(Attempts = 5, DelaysInSeconds = [5, 15, 30, 60, 120], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
@@ -23,11 +21,8 @@ public sealed class CasePurgeJob(CasePurger purger, ExchangeDbContext db, ILogge
             return;
         }
 
+        // The freed pages are scrubbed by the next Purge run (ProviderStatements.ScrubFreedPagesAsync),
+        // once for all the cases purged since its last run rather than once per case.
         logger.LogInformation("Purged case {Case}", caseId);
-        if (db.Database.IsSqlite())
-        {
-            // The old pages of the purged rows are still in the WAL until a checkpoint copies them home.
-            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken);
-        }
     }
 }

@@ -11,9 +11,8 @@ namespace Exchange.Jobs.Purge;
 /// The recurring purge run. It schedules a <see cref="CasePurgeJob"/> for every case whose purge
 /// time is not yet scheduled (a case just concluded, or a purge brought forward), sweeps up cases
 /// whose purge is overdue by <see cref="PurgeJobOptions.SweepAfter"/> (their job was lost), and
-/// makes sure purged bytes leave the database files: SQLite overwrites freed pages (secure_delete is
-/// on for every connection) and its WAL, which still holds old pages, is checkpointed and truncated;
-/// PostgreSQL vacuums the tables that held case data.
+/// makes sure purged bytes leave the database files (<see cref="ProviderStatements.ScrubFreedPagesAsync"/>
+/// says how on each provider).
 ///
 /// Why the Jobs service schedules from the database rather than the API calling Hangfire when a case
 /// concludes: the purge time commits in the same transaction as the conclusion (CaseLifecycle), so
@@ -127,21 +126,7 @@ public sealed class PurgeJob(
             .FirstOrDefaultAsync(cancellationToken);
         if (previous is null || await db.Tombstones.AnyAsync(t => t.PurgedAt >= previous, cancellationToken))
         {
-            await ScrubFilesAsync(db, cancellationToken);
-        }
-    }
-
-    /// <summary>Removes what deleted rows leave behind in the database files.</summary>
-    public static async Task ScrubFilesAsync(ExchangeDbContext db, CancellationToken cancellationToken)
-    {
-        if (db.Database.IsSqlite())
-        {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken);
-        }
-        else if (db.Database.IsNpgsql())
-        {
-            // VACUUM cannot run inside a transaction; outside one each statement is its own.
-            await db.Database.ExecuteSqlRawAsync("VACUUM cases, case_fields, withheld_fields, case_notes, idempotency_records", cancellationToken);
+            await ProviderStatements.ScrubFreedPagesAsync(db, cancellationToken);
         }
     }
 }
