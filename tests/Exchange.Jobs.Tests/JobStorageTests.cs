@@ -44,6 +44,22 @@ public sealed class JobStorageTests
         }
     }
 
+    [Fact]
+    public void On_SQL_Server_the_storage_is_Hangfire_SqlServer_and_opening_it_touches_no_schema()
+    {
+        // No SQL Server engine runs here: a port nothing listens on proves that opening the storage,
+        // as a service does, neither connects nor prepares a schema.
+        var database = new DatabaseOptions
+        {
+            Provider = DatabaseProvider.SqlServer,
+            ConnectionString = "Server=127.0.0.1,1;Database=exchange;User Id=exchange;Password=unused;Connect Timeout=1;Encrypt=false",
+        };
+
+        var storage = JobStorageFactory.Create(database, new JobStorageOptions());
+
+        Assert.IsType<Hangfire.SqlServer.SqlServerStorage>(storage);
+    }
+
     [Theory]
     [InlineData("00:00:01", "*/1 * * * * *")]
     [InlineData("00:00:30", "*/30 * * * * *")]

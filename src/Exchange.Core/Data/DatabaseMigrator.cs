@@ -34,7 +34,8 @@ public static class DatabaseMigrator
             await db.Database.MigrateAsync(cancellationToken);
         }
 
-        var database = scope.ServiceProvider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        // The database the context was built for, whoever built it (a service, or a test's own provider).
+        var database = new DatabaseOptions { Provider = ProviderStatements.Provider(db), ConnectionString = db.Database.GetConnectionString()! };
         var jobStorage = scope.ServiceProvider.GetService<IOptions<JobStorageOptions>>()?.Value ?? new JobStorageOptions();
         JobStorageFactory.InstallSchema(database, jobStorage);
         logger.LogInformation("Job storage schema is up to date");
