@@ -1,4 +1,5 @@
 using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Exchange.Api.Http;
 
@@ -23,6 +24,24 @@ public static class Validation
 
             return await next(context);
         }).ProducesValidationProblem();
+
+    /// <summary>
+    /// For handlers that must check who may act before judging the body: null when the body is
+    /// present and valid, otherwise the same 400 the filter gives.
+    /// </summary>
+    public static async Task<ValidationProblem?> ValidateAsync<TRequest>(TRequest? request, IValidator<TRequest> validator, CancellationToken cancellationToken)
+        where TRequest : class
+    {
+        if (request is null)
+        {
+            return Problems.Invalid("body", "A JSON body is required.");
+        }
+
+        var result = await validator.ValidateAsync(request, cancellationToken);
+        return result.IsValid
+            ? null
+            : TypedResults.ValidationProblem(result.ToDictionary(), extensions: new Dictionary<string, object?> { ["code"] = "validation_failed" });
+    }
 
     /// <summary>Validator rules shared by several requests.</summary>
     public static IRuleBuilderOptions<T, string?> Text<T>(this IRuleBuilder<T, string?> rule, int maxLength) =>
