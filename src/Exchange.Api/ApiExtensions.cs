@@ -25,7 +25,17 @@ public static class ApiExtensions
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.Configure<Microsoft.AspNetCore.Http.ProblemDetailsOptions>(o => o.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        {
+            var problem = context.ProblemDetails;
+            problem.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            // Answers the framework writes by status alone (status-code pages) get a code and a detail too.
+            if (!problem.Extensions.ContainsKey("code") && problem.Status is { } status && Problems.ForBareStatus(status) is { } bare)
+            {
+                problem.Extensions["code"] = bare.Code;
+                problem.Detail ??= bare.Detail;
+                problem.Type = Problems.TypeBase + bare.Code;
+            }
+        });
 
         services.AddSingleton<Exchange.Core.Webhooks.WebhookSecret>();
         services.AddScoped<Exchange.Core.Cases.CasePurger>();

@@ -19,7 +19,7 @@ public static class Validation
             var result = await validator.ValidateAsync(request, context.HttpContext.RequestAborted);
             if (!result.IsValid)
             {
-                return TypedResults.ValidationProblem(result.ToDictionary(), extensions: new Dictionary<string, object?> { ["code"] = "validation_failed" });
+                return Problems.Invalid(result.ToDictionary());
             }
 
             return await next(context);
@@ -40,7 +40,7 @@ public static class Validation
         var result = await validator.ValidateAsync(request, cancellationToken);
         return result.IsValid
             ? null
-            : TypedResults.ValidationProblem(result.ToDictionary(), extensions: new Dictionary<string, object?> { ["code"] = "validation_failed" });
+            : Problems.Invalid(result.ToDictionary());
     }
 
     /// <summary>Validator rules shared by several requests.</summary>

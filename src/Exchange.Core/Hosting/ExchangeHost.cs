@@ -86,6 +86,13 @@ public static class ExchangeHost
                 }
 
                 headers.XFrameOptions = "DENY";
+                // Text answers written without a charset (health checks, say) name it, so no client sniffs one.
+                if (context.Response.ContentType is { } type && type.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+                    && !type.Contains("charset", StringComparison.OrdinalIgnoreCase))
+                {
+                    context.Response.ContentType = type + "; charset=utf-8";
+                }
+
                 return Task.CompletedTask;
             });
             return next(context);

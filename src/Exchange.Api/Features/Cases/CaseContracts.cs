@@ -49,13 +49,16 @@ public sealed class CreateCaseRequestValidator : AbstractValidator<CreateCaseReq
         RuleFor(r => r.SubmitterCaseReference).Text(100);
         RuleFor(r => r.Fields).NotEmpty().Custom((fields, context) =>
         {
+            var position = 0;
             foreach (var (name, value) in fields ?? [])
             {
+                position++;
                 var key = $"fields.{name}";
                 var field = FieldCatalogue.Find(name);
                 if (field is null)
                 {
-                    context.AddFailure(key, $"'{name}' is not a field of the catalogue (GET /api/v1/field-catalogue).");
+                    // Named by position: a made-up property name may itself be personal data, so it is not echoed.
+                    context.AddFailure("fields", $"Property {position} of fields is not a field of the catalogue (GET /api/v1/field-catalogue).");
                 }
                 else if (field.Category == DataCategory.Special)
                 {

@@ -287,9 +287,8 @@ public static class CasesEndpoints
         var missing = receiver.IntakePolicy.RequiredFields.Where(f => !body.Fields!.ContainsKey(f)).ToList();
         if (missing.Count > 0)
         {
-            return (null, TypedResults.ValidationProblem(
-                missing.ToDictionary(f => $"fields.{f}", _ => new[] { "Required by the receiving member's intake policy." }),
-                extensions: new Dictionary<string, object?> { ["code"] = "validation_failed" }));
+            return (null, Problems.Invalid(
+                missing.ToDictionary(f => $"fields.{f}", _ => new[] { "Required by the receiving member's intake policy." })));
         }
 
         return (receiver, null);

@@ -39,9 +39,9 @@ public sealed class IntakePolicyRequestValidator : AbstractValidator<IntakePolic
             .WithMessage("List each field once.");
         RuleFor(r => r.RequiredFields).NotNull().Must(f => f is null || f.Distinct().Count() == f.Count).WithMessage("List each field once.");
         RuleForEach(r => r.AcceptedFields).NotNull().WithMessage("A field name is required, not null.")
-            .Must(BeShareable).WithMessage("'{PropertyValue}' is not a catalogue field that can be shared.");
+            .Must(BeShareable).WithMessage("Not a catalogue field that can be shared (GET /api/v1/field-catalogue).");
         RuleForEach(r => r.RequiredFields).NotNull().WithMessage("A field name is required, not null.")
-            .Must(BeShareable).WithMessage("'{PropertyValue}' is not a catalogue field that can be shared.");
+            .Must(BeShareable).WithMessage("Not a catalogue field that can be shared (GET /api/v1/field-catalogue).");
         RuleFor(r => r.RequiredFields).Must((r, required) => r.AcceptedFields is null || required!.All(r.AcceptedFields.Contains))
             .When(r => r.RequiredFields is not null).WithMessage("Every required field must also be accepted.");
         RuleFor(r => r.FreeTextPersonalData).NotNull().IsInEnum();
