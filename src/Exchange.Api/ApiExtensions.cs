@@ -83,14 +83,15 @@ public static class ApiExtensions
         app.UseAuthorization();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), branch => branch.UseNoStore());
 
-        app.MapMembersEndpoints();
-        app.MapAgreementsEndpoints();
-        app.MapAuthorisationsEndpoints();
-        app.MapCasesEndpoints();
-        app.MapAuditEndpoints();
-        app.MapFieldCatalogueEndpoints();
-        app.MapWebhooksEndpoints();
-        app.MapJobsEndpoints();
+        var api = app.MapGroup("").WithDatabaseRetry();
+        api.MapMembersEndpoints();
+        api.MapAgreementsEndpoints();
+        api.MapAuthorisationsEndpoints();
+        api.MapCasesEndpoints();
+        api.MapAuditEndpoints();
+        api.MapFieldCatalogueEndpoints();
+        api.MapWebhooksEndpoints();
+        api.MapJobsEndpoints();
         return app;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Exchange.Core.Data;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Exchange.Api.Http;
@@ -24,6 +25,16 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
             };
             logger.LogInformation("Unreadable request to {Path}: {Status} {Code}", context.Request.Path, bad.StatusCode, code);
             await Problems.WriteAsync(context, bad.StatusCode, title, detail, code);
+            return true;
+        }
+
+        if (DatabaseRetry.IsUnavailable(exception))
+        {
+            // Retries are spent: tell the client when to come back rather than blaming its request.
+            logger.LogWarning("Database unavailable on {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.GetBaseException().GetType().Name);
+            context.Response.Headers.RetryAfter = ((int)DatabaseRetry.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
+                "The exchange's database cannot be reached just now; retry after the time in Retry-After.", "database_unavailable");
             return true;
         }
 

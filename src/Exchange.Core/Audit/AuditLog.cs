@@ -32,9 +32,18 @@ public sealed class AuditLog(ExchangeDbContext db, TimeProvider clock)
     public async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAsync(CancellationToken cancellationToken = default)
     {
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (db.Database.IsNpgsql())
+        try
         {
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ChainLockKey})", cancellationToken);
+            if (db.Database.IsNpgsql())
+            {
+                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ChainLockKey})", cancellationToken);
+            }
+        }
+        catch
+        {
+            // The caller never receives the transaction, so it cannot end it; a retry must find none open.
+            await transaction.DisposeAsync();
+            throw;
         }
 
         return transaction;

@@ -29,7 +29,8 @@ public static class DatabaseServiceCollectionExtensions
                 builder.AddInterceptors(SqlitePragmas.Instance);
                 break;
             case DatabaseProvider.Postgres:
-                builder.UseNpgsql(options.ConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations"));
+                builder.UseNpgsql(options.ConnectionString, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations")
+                    .ExecutionStrategy(dependencies => new ExchangeNpgsqlRetryingStrategy(dependencies)));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown database provider '{options.Provider}'.");
