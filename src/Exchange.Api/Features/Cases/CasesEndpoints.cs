@@ -85,22 +85,25 @@ public static class CasesEndpoints
         }
 
         var metadataOnly = caller.IsOperator;
-        IQueryable<CollaborationCase> query = s.Db.Cases.AsNoTracking();
-        if (metadataOnly)
+        if (!metadataOnly && box is not null and not "inbox" and not "outbox")
         {
-            // Operator staff see every case's metadata (ids, members, states, timestamps), never content.
-            if (box is not null)
-            {
-                return Problems.Invalid("box", "Operator staff list case metadata across members; leave out box.");
-            }
+            return Problems.Invalid("box", "Must be inbox or outbox.");
         }
-        else
-        {
-            if (box is not null and not "inbox" and not "outbox")
-            {
-                return Problems.Invalid("box", "Must be inbox or outbox.");
-            }
 
+        if (metadataOnly && box is not null)
+        {
+            return Problems.Invalid("box", "Operator staff list case metadata across members; leave out box.");
+        }
+
+        if (wanted == CaseStatus.Purged)
+        {
+            return TypedResults.Ok(await ListPurgedAsync(box, after, size, metadataOnly, caller, s, cancellationToken));
+        }
+
+        IQueryable<CollaborationCase> query = s.Db.Cases.AsNoTracking();
+        // Operator staff see every case's metadata (ids, members, states, timestamps), never content.
+        if (!metadataOnly)
+        {
             query = box switch
             {
                 "inbox" => query.Where(c => c.ReceivingMemberId == caller.MemberId),
@@ -138,6 +141,68 @@ public static class CasesEndpoints
         }
 
         return TypedResults.Ok(new CasePage(items, next));
+    }
+
+    /// <summary>
+    /// `status=purged`: the tombstones of the caller's purged cases, as list lines with what the
+    /// tombstone keeps. The case list without this filter shows cases that still hold data.
+    /// </summary>
+    private static async Task<CasePage> ListPurgedAsync(
+        string? box, Guid? after, int size, bool metadataOnly, Caller caller, CaseServices s, CancellationToken cancellationToken)
+    {
+        IQueryable<Tombstone> query = s.Db.Tombstones.AsNoTracking();
+        if (!metadataOnly)
+        {
+            query = box switch
+            {
+                "inbox" => query.Where(t => t.ReceivingMemberId == caller.MemberId),
+                "outbox" => query.Where(t => t.SubmittingMemberId == caller.MemberId),
+                _ => query.Where(t => t.ReceivingMemberId == caller.MemberId || t.SubmittingMemberId == caller.MemberId),
+            };
+        }
+
+        if (after is { } last)
+        {
+            query = query.Where(t => t.CaseId.CompareTo(last) < 0);
+        }
+
+        var rows = await query.OrderByDescending(t => t.CaseId).Take(size + 1).ToListAsync(cancellationToken);
+        var items = rows.Take(size).Select(t => new CaseSummaryDto(t.CaseId, t.SubmittingMemberId, t.ReceivingMemberId, null, CaseStatus.Purged,
+            null, null, metadataOnly ? null : t.Summary, t.OpenedAt, t.PurgedAt, null, t.ConcludedAt)).ToList();
+        var next = rows.Count > size ? KeysetCursor.Encode(items[^1].Id) : null;
+
+        await using var transaction = await s.Audit.BeginAsync(cancellationToken);
+        await s.Audit.AppendAsync(caller.Actor, metadataOnly ? "case.metadata_listed" : "case.listed", "case", null,
+            details: new { box, status = "purged", count = items.Count, cases = items.Select(i => i.Id) }, cancellationToken: cancellationToken);
+        await s.Db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new CasePage(items, next);
+    }
+
+    /// <summary>
+    /// The tombstone of a purged case, for its two members only (anyone else gets the same 404 as
+    /// for an id that never existed), with the reason its purge's audit entry recorded.
+    /// </summary>
+    internal static async Task<CaseDto?> PurgedCaseAsync(ExchangeDbContext db, Guid id, Caller caller, CancellationToken cancellationToken)
+    {
+        var tombstone = await db.Tombstones.AsNoTracking().Include(t => t.Receipts)
+            .FirstOrDefaultAsync(t => t.CaseId == id && (t.SubmittingMemberId == caller.MemberId || t.ReceivingMemberId == caller.MemberId), cancellationToken);
+        if (tombstone is null)
+        {
+            return null;
+        }
+
+        var details = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.CaseId == id && e.Action == CasePurger.AuditAction)
+            .OrderBy(e => e.Sequence).Select(e => e.Details).FirstOrDefaultAsync(cancellationToken);
+        string? reason = null;
+        if (details is not null && System.Text.Json.JsonDocument.Parse(details).RootElement is { ValueKind: System.Text.Json.JsonValueKind.Object } root
+            && root.TryGetProperty("reason", out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String)
+        {
+            reason = value.GetString();
+        }
+
+        return CaseDto.From(tombstone, reason);
     }
 
     // ---- create and preview ----
@@ -329,6 +394,14 @@ public static class CasesEndpoints
     {
         await using var transaction = await s.Audit.BeginAsync(cancellationToken);
         var collaboration = await LoadAsync(s, id, tracking: false, cancellationToken);
+        if (collaboration is null && await PurgedCaseAsync(s.Db, id, caller, cancellationToken) is { } purged)
+        {
+            await s.Audit.AppendAsync(caller.Actor, "case.read", "case", id.ToString(), id, new { purged = true }, cancellationToken);
+            await s.Db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return TypedResults.Ok(purged);
+        }
+
         if (!Visible(collaboration, caller, s))
         {
             return Problems.NotFound();
