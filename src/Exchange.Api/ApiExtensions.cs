@@ -54,12 +54,17 @@ public static class ApiExtensions
         services.AddValidatorsFromAssemblyContaining<CreateCaseRequestValidator>(ServiceLifetime.Singleton);
 
         services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen(o => o.SwaggerDoc("v1", new OpenApiInfo
+        services.AddSwaggerGen(o =>
         {
-            Title = "Exchange API",
-            Version = "v1",
-            Description = "Collaboration requests between members, under the exchange's agreement, authorisation, transfer and minimisation rules.",
-        }));
+            o.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "Exchange API",
+                Version = "v1",
+                Description = "Collaboration requests between members, under the exchange's agreement, authorisation, transfer and minimisation rules. "
+                    + "Errors are RFC 9457 problems with a stable `code` (docs/problems.md); webhooks are signed as described in docs/webhooks.md.",
+            });
+            Exchange.Api.OpenApi.ApiContract.Configure(o, builder.Configuration["Exchange:Auth:Authority"] ?? "http://127.0.0.1:5001");
+        });
         return builder;
     }
 
@@ -75,7 +80,7 @@ public static class ApiExtensions
             context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
             return next(context);
         }));
-        app.UseSwagger();
+        app.UseSwagger(o => o.PreSerializeFilters.Add(Exchange.Api.OpenApi.ApiContract.SetServers));
         app.UseSwaggerUI();
 
         app.UseAuthentication();

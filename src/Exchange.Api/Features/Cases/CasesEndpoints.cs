@@ -1,3 +1,4 @@
+using Exchange.Api.OpenApi;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -35,17 +36,28 @@ public static class CasesEndpoints
     public static IEndpointRouteBuilder MapCasesEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/cases").WithTags("Cases");
-        group.MapGet("/", List).RequireAuthorization(ApiPolicies.CasesRead);
-        group.MapPost("/", Create).RequireAuthorization(ApiPolicies.CasesWrite).RequireRateLimiting(RequestLimits.CaseCreationPolicy).Validated<CreateCaseRequest>();
-        group.MapPost("/preview", Preview).RequireAuthorization(ApiPolicies.CasesWrite).Validated<CreateCaseRequest>();
-        group.MapGet("/{id:guid}", Get).RequireAuthorization(ApiPolicies.CasesRead);
-        group.MapPost("/{id:guid}/accept", Accept).RequireAuthorization(ApiPolicies.CasesWrite).Validated<AcceptRequest>(bodyOptional: true);
-        group.MapPost("/{id:guid}/reject", Reject).RequireAuthorization(ApiPolicies.CasesWrite).Validated<RejectRequest>();
-        group.MapPost("/{id:guid}/request-information", RequestInformation).RequireAuthorization(ApiPolicies.CasesWrite).Validated<RequestInformationRequest>();
-        group.MapPost("/{id:guid}/provide-information", ProvideInformation).RequireAuthorization(ApiPolicies.CasesWrite).Validated<ProvideInformationRequest>();
-        group.MapPost("/{id:guid}/resolve", Resolve).RequireAuthorization(ApiPolicies.CasesWrite).Validated<ResolveRequest>();
-        group.MapGet("/{id:guid}/notes", ListNotes).RequireAuthorization(ApiPolicies.CasesRead);
-        group.MapPost("/{id:guid}/notes", AddNote).RequireAuthorization(ApiPolicies.CasesWrite).Validated<NoteRequest>();
+        group.MapGet("/", List).RequireAuthorization(ApiPolicies.CasesRead)
+            .Describe("listCases", "List cases", "The caller's cases, newest first: `box=inbox` (received) or `outbox` (sent), optionally by `status`; `status=purged` lists tombstones. Keyset pages via `cursor`.");
+        group.MapPost("/", Create).RequireAuthorization(ApiPolicies.CasesWrite).RequireRateLimiting(RequestLimits.CaseCreationPolicy).Validated<CreateCaseRequest>()
+            .Describe("createCase", "Open a case", "Submits a collaboration request to another member. The agreement, authorisation and transfer gates run, then minimisation; a refusal is a 422 with a stable code and nothing is stored. Send an Idempotency-Key to retry safely.");
+        group.MapPost("/preview", Preview).RequireAuthorization(ApiPolicies.CasesWrite).Validated<CreateCaseRequest>()
+            .Describe("previewCase", "Preview a case", "Runs the same gates and minimisation as opening a case and shows what the receiver would see; nothing is stored.");
+        group.MapGet("/{id:guid}", Get).RequireAuthorization(ApiPolicies.CasesRead)
+            .Describe("getCase", "Get a case", "One case of the caller's member with its ETag; a purged case answers with its tombstone (status `purged`). Anyone else gets 404.");
+        group.MapPost("/{id:guid}/accept", Accept).RequireAuthorization(ApiPolicies.CasesWrite).Validated<AcceptRequest>(bodyOptional: true)
+            .Describe("acceptCase", "Accept a case", "The receiver accepts a submitted case. Requires If-Match with the current ETag.");
+        group.MapPost("/{id:guid}/reject", Reject).RequireAuthorization(ApiPolicies.CasesWrite).Validated<RejectRequest>()
+            .Describe("rejectCase", "Reject a case", "The receiver rejects a submitted case with a reason. Requires If-Match.");
+        group.MapPost("/{id:guid}/request-information", RequestInformation).RequireAuthorization(ApiPolicies.CasesWrite).Validated<RequestInformationRequest>()
+            .Describe("requestCaseInformation", "Ask the submitter for information", "The receiver asks a question; the case waits for the submitter's answer. Requires If-Match.");
+        group.MapPost("/{id:guid}/provide-information", ProvideInformation).RequireAuthorization(ApiPolicies.CasesWrite).Validated<ProvideInformationRequest>()
+            .Describe("provideCaseInformation", "Answer the receiver's question", "The submitter answers; the case returns to submitted. Requires If-Match.");
+        group.MapPost("/{id:guid}/resolve", Resolve).RequireAuthorization(ApiPolicies.CasesWrite).Validated<ResolveRequest>()
+            .Describe("resolveCase", "Resolve a case", "The receiver records the steps taken and the conclusion; the retention clock starts. Requires If-Match.");
+        group.MapGet("/{id:guid}/notes", ListNotes).RequireAuthorization(ApiPolicies.CasesRead)
+            .Describe("listCaseNotes", "List a case's notes", "The notes both members added, oldest first.");
+        group.MapPost("/{id:guid}/notes", AddNote).RequireAuthorization(ApiPolicies.CasesWrite).Validated<NoteRequest>()
+            .Describe("addCaseNote", "Add a note", "Adds a note to an open case; free text is screened for personal data as the receiver's policy says.");
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Exchange.Api.OpenApi;
 using Exchange.Api.Auth;
 using Exchange.Api.Http;
 using Exchange.Core.Audit;
@@ -60,10 +61,13 @@ public static class MembersEndpoints
     public static IEndpointRouteBuilder MapMembersEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/members").WithTags("Members");
-        group.MapGet("/", List);
-        group.MapGet("/{id}", Get);
+        group.MapGet("/", List)
+            .Describe("listMembers", "List members", "The directory: every member with its region, contacts, intake policy and response targets.");
+        group.MapGet("/{id}", Get)
+            .Describe("getMember", "Get a member", "One member of the directory.");
         // Validated inside the handler, after the own-member check: another member's admin learns nothing from a 400.
-        group.MapPut("/{id}/intake-policy", PutIntakePolicy).RequireAuthorization(ApiPolicies.MemberAdmin).ProducesValidationProblem();
+        group.MapPut("/{id}/intake-policy", PutIntakePolicy).RequireAuthorization(ApiPolicies.MemberAdmin).ProducesValidationProblem()
+            .Describe("putIntakePolicy", "Set the intake policy", "A member admin sets its own member's required and accepted fields, free-text policy, retention and response targets.");
         return app;
     }
 
