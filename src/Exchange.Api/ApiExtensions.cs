@@ -62,6 +62,7 @@ public static class ApiExtensions
                 Version = "v1",
                 Description = "Collaboration requests between members, under the exchange's agreement, authorisation, transfer and minimisation rules. "
                     + "Errors are RFC 9457 problems with a stable `code` (docs/problems.md); webhooks are signed as described in docs/webhooks.md.",
+                License = new OpenApiLicense { Name = "Proprietary: for members of the exchange" , Url = new Uri("https://exchange.example/terms") },
             });
             Exchange.Api.OpenApi.ApiContract.Configure(o, builder.Configuration["Exchange:Auth:Authority"] ?? "http://127.0.0.1:5001");
         });

@@ -61,6 +61,48 @@ public static class ApiContract
 /// <summary>The one problem schema every error answer uses (RFC 9457 plus `code`, `traceId` and, for 400, `errors`).</summary>
 public sealed class ProblemSchemaFilter : IDocumentFilter
 {
+    private static readonly Dictionary<string, string> TagDescriptions = new()
+    {
+        ["Members"] = "The member directory and each member's intake policy.",
+        ["Agreements"] = "Framework and bilateral agreements that make collaboration lawful.",
+        ["Customer authorisations"] = "The shared customer's agreement to a collaboration, and its withdrawal.",
+        ["Cases"] = "Collaboration requests between two members: open, answer, resolve, notes, tombstones.",
+        ["Audit"] = "The hash-chained audit log.",
+        ["Field catalogue"] = "Every field a case can carry, with its data category.",
+        ["Webhooks"] = "Webhook endpoints and their deliveries (docs/webhooks.md).",
+        ["Jobs"] = "Background jobs, for operator staff.",
+    };
+
+    private static void AddWebhookPayloads(IDictionary<string, IOpenApiSchema> schemas)
+    {
+        var caseEvents = Exchange.Core.Webhooks.CaseEvents.All.Where(e => e.StartsWith("case.", StringComparison.Ordinal)).ToList();
+        schemas["WebhookEventType"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "The event types a webhook endpoint can subscribe to (docs/webhooks.md).",
+            Enum = Exchange.Core.Webhooks.CaseEvents.All.Select(t => (JsonNode)JsonValue.Create(t)!).ToList(),
+        };
+        var eventType = new OpenApiSchemaReference("WebhookEventType", null);
+        foreach (var (schema, property, list) in new[]
+        {
+            ("CreateWebhookSubscriptionRequest", "eventTypes", true), ("WebhookSubscriptionDto", "eventTypes", true),
+            ("CreatedWebhookSubscriptionDto", "eventTypes", true), ("WebhookDeliveryDto", "eventType", false),
+        })
+        {
+            if (schemas.TryGetValue(schema, out var found) && found is OpenApiSchema concrete && concrete.Properties?.ContainsKey(property) == true)
+            {
+                concrete.Properties[property] = list
+                    ? new OpenApiSchema { Type = JsonSchemaType.Array, Items = eventType, Description = "Event types; empty means all (docs/webhooks.md)." }
+                    : eventType;
+            }
+        }
+
+        schemas["CaseEventPayload"] = WebhookPayloadSchemas.Payload(caseEvents, "caseId",
+            "The body of a case event's webhook, signed with webhook-id, webhook-timestamp and webhook-signature: v1,<base64 HMAC-SHA256 of \"id.timestamp.body\"> (docs/webhooks.md).");
+        schemas["AgreementEventPayload"] = WebhookPayloadSchemas.Payload(["agreement.expiring"], "agreementId",
+            "The body of an agreement event's webhook, signed like case events.");
+    }
+
     public void Apply(OpenApiDocument document, DocumentFilterContext context)
     {
         document.Components ??= new OpenApiComponents();
@@ -86,9 +128,33 @@ public sealed class ProblemSchemaFilter : IDocumentFilter
                 },
             },
         };
+        AddWebhookPayloads(document.Components.Schemas);
+        document.Tags = new HashSet<OpenApiTag>(TagDescriptions.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
         document.Components.Schemas.Remove("HttpValidationProblemDetails");
         document.Components.Schemas.Remove("ProblemDetails");
     }
+}
+
+/// <summary>The webhook payloads (docs/webhooks.md), described as schemas: OpenAPI 3.0 has no place for webhooks themselves.</summary>
+public static class WebhookPayloadSchemas
+{
+    public static OpenApiSchema Payload(IEnumerable<string> types, string idName, string description) => new()
+    {
+        Type = JsonSchemaType.Object,
+        Description = description,
+        Required = new HashSet<string> { "type", "timestamp", "data" },
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = types.Select(t => (JsonNode)JsonValue.Create(t)!).ToList() },
+            ["timestamp"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" },
+            ["data"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Required = new HashSet<string> { idName },
+                Properties = new Dictionary<string, IOpenApiSchema> { [idName] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uuid" } },
+            },
+        },
+    };
 }
 
 /// <summary>Per operation: the security requirement with its scopes, the error answers, and the headers.</summary>
@@ -102,7 +168,7 @@ public sealed class ContractOperationFilter : IOperationFilter
         var metadata = description.ActionDescriptor.EndpointMetadata;
         var method = description.HttpMethod ?? "GET";
         // The route template as the document shows it: "{id:guid}" becomes "{id}".
-        var path = "/" + System.Text.RegularExpressions.Regex.Replace(description.RelativePath ?? "", @"\{(\w+)(:[^}]*)?\}", "{$1}");
+        var path = "/" + System.Text.RegularExpressions.Regex.Replace(description.RelativePath ?? "", @"\{(\w+)(:[^}]*)?\}", "{$1}").TrimEnd('/');
         operation.Responses ??= new OpenApiResponses();
         var document = context.Document;
 
@@ -170,6 +236,47 @@ public sealed class ContractOperationFilter : IOperationFilter
         Error(503, "The database cannot be reached just now (`database_unavailable`); retry after Retry-After.", retryAfter: true);
 
         DescribeHeaders(operation, method, path);
+        if (method == "POST" && path == "/api/v1/webhook-subscriptions")
+        {
+            DescribeWebhookCallback(operation, document);
+        }
+    }
+
+    /// <summary>OpenAPI 3.0 describes webhooks as a callback of the operation that registers the endpoint.</summary>
+    private static void DescribeWebhookCallback(OpenApiOperation operation, OpenApiDocument? document)
+    {
+        OpenApiMediaType Body() => new()
+        {
+            Schema = new OpenApiSchema
+            {
+                OneOf = [new OpenApiSchemaReference("CaseEventPayload", document), new OpenApiSchemaReference("AgreementEventPayload", document)],
+            },
+        };
+        IOpenApiParameter Header(string name, string description) => new OpenApiParameter
+        {
+            Name = name, In = ParameterLocation.Header, Required = true, Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        };
+        var delivery = new OpenApiOperation
+        {
+            OperationId = "receiveWebhookEvent",
+            // The exchange calls the member: no OAuth token, the signature authenticates the request.
+            Security = [],
+            Summary = "An event delivered to the registered endpoint",
+            Description = "Signed the Standard Webhooks way (docs/webhooks.md). Answer 2xx to acknowledge; anything else is retried with the same webhook-id; 410 disables the endpoint.",
+            Parameters =
+            [
+                Header("webhook-id", "The message id, the same on every retry; deduplicate on it."),
+                Header("webhook-timestamp", "Unix seconds when this attempt was signed."),
+                Header("webhook-signature", "v1,<base64 HMAC-SHA256 over \"webhook-id.webhook-timestamp.body\"> with the endpoint's secret; two space-separated during a rotation."),
+            ],
+            RequestBody = new OpenApiRequestBody { Required = true, Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = Body() } },
+            Responses = new OpenApiResponses { ["200"] = new OpenApiResponse { Description = "Received (any 2xx)." }, ["410"] = new OpenApiResponse { Description = "Gone: the exchange disables this endpoint." } },
+        };
+        var pathItem = new OpenApiPathItem();
+        pathItem.AddOperation(HttpMethod.Post, delivery);
+        var callback = new OpenApiCallback();
+        callback.AddPathItem(RuntimeExpression.Build("{$request.body#/url}"), pathItem);
+        operation.Callbacks = new Dictionary<string, IOpenApiCallback> { ["event"] = callback };
     }
 
     private static void DescribeHeaders(OpenApiOperation operation, string method, string path)
