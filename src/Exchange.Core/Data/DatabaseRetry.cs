@@ -68,3 +68,22 @@ public sealed class ExchangeNpgsqlRetryingStrategy(ExecutionStrategyDependencies
     protected override bool ShouldRetryOn(Exception? exception) =>
         !DatabaseRetry.InUnwrappedTransaction(Dependencies) && base.ShouldRetryOn(exception);
 }
+
+/// <summary>SQL Server's retrying strategy with the same limits and the same tolerance of unwrapped transactions.</summary>
+public sealed class ExchangeSqlServerRetryingStrategy(ExecutionStrategyDependencies dependencies)
+    : Microsoft.EntityFrameworkCore.SqlServerRetryingExecutionStrategy(dependencies, DatabaseRetry.MaxRetryCount, DatabaseRetry.MaxRetryDelay, null)
+{
+    protected override void OnFirstExecution()
+    {
+        if (DatabaseRetry.InUnwrappedTransaction(Dependencies))
+        {
+            ExceptionsEncountered.Clear();
+            return;
+        }
+
+        base.OnFirstExecution();
+    }
+
+    protected override bool ShouldRetryOn(Exception exception) =>
+        !DatabaseRetry.InUnwrappedTransaction(Dependencies) && base.ShouldRetryOn(exception);
+}
