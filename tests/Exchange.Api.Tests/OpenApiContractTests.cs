@@ -129,13 +129,7 @@ public sealed partial class OpenApiContractTests(ApiFixture hosts) : IClassFixtu
     [Fact]
     public async Task The_document_passes_Redocly_lint_with_no_errors()
     {
-        var folder = Path.Combine(Repository.Root, "tests", "openapi-lint");
-        if (!File.Exists(Path.Combine(folder, "node_modules", ".bin", "redocly")))
-        {
-            var install = await ProcessRunner.RunToExitAsync("npm", ["ci", "--no-audit", "--no-fund"], folder, new Dictionary<string, string>(), TimeSpan.FromMinutes(5));
-            Assert.True(install.ExitCode == 0, "npm ci failed:\n" + install.Output);
-        }
-
+        var folder = await ToolsAsync();
         using var response = await hosts.Anonymous().GetAsync("/swagger/v1/swagger.json");
         var file = Path.Combine(Path.GetTempPath(), $"exchange-openapi-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, await response.Content.ReadAsStringAsync());
@@ -153,6 +147,37 @@ public sealed partial class OpenApiContractTests(ApiFixture hosts) : IClassFixtu
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task A_TypeScript_client_generated_by_openapi_typescript_type_checks_the_demo_flow_unmodified()
+    {
+        var folder = await ToolsAsync();
+        using var response = await hosts.Anonymous().GetAsync("/swagger/v1/swagger.json");
+        var generated = Path.Combine(folder, "generated");
+        Directory.CreateDirectory(generated);
+        var document = Path.Combine(generated, "openapi.json");
+        await File.WriteAllTextAsync(document, await response.Content.ReadAsStringAsync());
+
+        var generate = await ProcessRunner.RunToExitAsync(Path.Combine(folder, "node_modules", ".bin", "openapi-typescript"),
+            [document, "-o", Path.Combine(generated, "schema.d.ts")], folder, new Dictionary<string, string>(), TimeSpan.FromMinutes(2));
+        Assert.True(generate.ExitCode == 0, "openapi-typescript failed:\n" + generate.Output);
+        var compile = await ProcessRunner.RunToExitAsync(Path.Combine(folder, "node_modules", ".bin", "tsc"), ["-p", "."], folder,
+            new Dictionary<string, string>(), TimeSpan.FromMinutes(2));
+        Assert.True(compile.ExitCode == 0, "the demo flow does not type-check against the generated client:\n" + compile.Output);
+    }
+
+    /// <summary>tests/openapi with its npm tools installed (npm ci on first use).</summary>
+    private static async Task<string> ToolsAsync()
+    {
+        var folder = Path.Combine(Repository.Root, "tests", "openapi");
+        if (!File.Exists(Path.Combine(folder, "node_modules", ".bin", "tsc")) || !File.Exists(Path.Combine(folder, "node_modules", ".bin", "redocly")))
+        {
+            var install = await ProcessRunner.RunToExitAsync("npm", ["ci", "--no-audit", "--no-fund"], folder, new Dictionary<string, string>(), TimeSpan.FromMinutes(5));
+            Assert.True(install.ExitCode == 0, "npm ci failed:\n" + install.Output);
+        }
+
+        return folder;
     }
 
     [GeneratedRegex("<a id=\"([a-z_]+)\"></a>")]

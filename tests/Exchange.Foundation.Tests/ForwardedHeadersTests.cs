@@ -63,11 +63,21 @@ public sealed class ForwardedHeadersTests
     public async Task A_trusted_proxy_that_is_not_an_address_or_network_stops_the_service_from_starting(string entry)
     {
         await using var database = await TestDatabase.CreateAsync();
-        await using var factory = Api(database, new Dictionary<string, string?> { ["Exchange:TrustedProxies:0"] = "10.0.0.1", ["Exchange:TrustedProxies:1"] = entry });
+        var assembly = Repository.HostAssembly("Exchange.Api");
+        var (exitCode, output) = await ProcessRunner.RunToExitAsync("dotnet", [assembly], Path.GetDirectoryName(assembly)!, new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Testing",
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Exchange__Database__Provider"] = database.Provider.ToString(),
+            ["Exchange__Database__ConnectionString"] = database.ConnectionString,
+            ["Exchange__Database__MigrateOnStart"] = "true",
+            ["Exchange__TrustedProxies__0"] = "10.0.0.1",
+            ["Exchange__TrustedProxies__1"] = entry,
+        }, TimeSpan.FromSeconds(90));
 
-        var error = Assert.Throws<OptionsValidationException>(() => factory.Server);
-        Assert.Contains("Exchange:TrustedProxies:1", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("TrustedProxies:0", error.Message, StringComparison.Ordinal);
+        Assert.True(exitCode != 0, output);
+        Assert.Contains("Exchange:TrustedProxies:1", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("TrustedProxies:0", output, StringComparison.Ordinal);
     }
 
     private static WebApplicationFactoryWithPeer Api(TestDatabase database, Dictionary<string, string?> settings)
