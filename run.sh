@@ -21,7 +21,9 @@ export Exchange__Identity__Issuer="${Exchange__Identity__Issuer:-http://127.0.0.
 export Exchange__Auth__Authority="${Exchange__Auth__Authority:-http://127.0.0.1:$identity_port}"
 export Exchange__Identity__PortalRedirectUri="${Exchange__Identity__PortalRedirectUri:-http://127.0.0.1:$portal_port/signin-oidc}"
 export Exchange__Identity__PortalPostLogoutRedirectUri="${Exchange__Identity__PortalPostLogoutRedirectUri:-http://127.0.0.1:$portal_port/}"
+export Exchange__Identity__JobsDashboardRedirectUri="${Exchange__Identity__JobsDashboardRedirectUri:-http://127.0.0.1:$jobs_port/signin-oidc}"
 export Exchange__Portal__ApiBaseUrl="${Exchange__Portal__ApiBaseUrl:-http://127.0.0.1:$api_port}"
+export Exchange__Portal__JobsDashboardUrl="${Exchange__Portal__JobsDashboardUrl:-http://127.0.0.1:$jobs_port/hangfire}"
 
 echo "Building..."
 dotnet tool restore >/dev/null
@@ -76,14 +78,14 @@ The exchange is running (logs in data/*.log). Ctrl-C stops it.
   Identity  http://127.0.0.1:$identity_port   (discovery: /.well-known/openid-configuration)
   Api       http://127.0.0.1:$api_port   (OpenAPI: /swagger)
   Portal    http://127.0.0.1:$portal_port
-  Jobs      http://127.0.0.1:$jobs_port   (health only)
+  Jobs      http://127.0.0.1:$jobs_port/hangfire   (jobs dashboard: oscar reads, olga may retry and delete)
 
 Demo sign-ins (password for all: Demo-Passw0rd!)
   acme engineer alice@acme.example       acme admin adam@acme.example
   globex engineer gina@globex.example    globex admin greg@globex.example
   initech engineer ivan@initech.example  initech admin irene@initech.example
   legal admin lena@exchange.example      privacy officer piet@exchange.example
-  operator oscar@exchange.example
+  operator oscar@exchange.example       operator admin olga@exchange.example
 Demo API clients (client credentials)
   acme-crm / dev-acme-crm-secret   globex-crm / dev-globex-crm-secret   initech-crm / dev-initech-crm-secret
 INFO

@@ -438,54 +438,6 @@ VALUES ('20261130095510_Baseline', '10.0.15');
 COMMIT;
 
 BEGIN TRANSACTION;
-CREATE TABLE qrtz_job_details (sched_name NVARCHAR(200) NOT NULL, job_name NVARCHAR(200) NOT NULL, job_group NVARCHAR(200) NOT NULL, description TEXT NULL, job_class_name TEXT NOT NULL, is_durable BIT NOT NULL, is_nonconcurrent BIT NOT NULL, is_update_data BIT NOT NULL, requests_recovery BIT NOT NULL, job_data BLOB NULL, PRIMARY KEY (sched_name, job_name, job_group));
-
-CREATE TABLE qrtz_triggers (sched_name NVARCHAR(200) NOT NULL, trigger_name NVARCHAR(200) NOT NULL, trigger_group NVARCHAR(200) NOT NULL, job_name NVARCHAR(200) NOT NULL, job_group NVARCHAR(200) NOT NULL, description TEXT NULL, next_fire_time BIGINT NULL, prev_fire_time BIGINT NULL, priority INTEGER NULL, trigger_state NVARCHAR(200) NOT NULL, trigger_type NVARCHAR(200) NOT NULL, start_time BIGINT NOT NULL, end_time BIGINT NULL, calendar_name NVARCHAR(200) NULL, misfire_instr INTEGER NULL, misfire_orig_fire_time BIGINT NULL, execution_group NVARCHAR(200) NULL, preferred_node NVARCHAR(200) NULL, preferred_node_auto BIT NOT NULL DEFAULT 0, job_data BLOB NULL, PRIMARY KEY (sched_name, trigger_name, trigger_group), FOREIGN KEY (sched_name, job_name, job_group) REFERENCES qrtz_job_details (sched_name, job_name, job_group));
-
-CREATE TABLE qrtz_simple_triggers (sched_name NVARCHAR(200) NOT NULL, trigger_name NVARCHAR(200) NOT NULL, trigger_group NVARCHAR(200) NOT NULL, repeat_count BIGINT NOT NULL, repeat_interval BIGINT NOT NULL, times_triggered BIGINT NOT NULL, PRIMARY KEY (sched_name, trigger_name, trigger_group), FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE);
-
-CREATE TABLE qrtz_simprop_triggers (sched_name NVARCHAR(200) NOT NULL, trigger_name NVARCHAR(200) NOT NULL, trigger_group NVARCHAR(200) NOT NULL, str_prop_1 TEXT NULL, str_prop_2 TEXT NULL, str_prop_3 TEXT NULL, int_prop_1 INTEGER NULL, int_prop_2 INTEGER NULL, long_prop_1 BIGINT NULL, long_prop_2 BIGINT NULL, dec_prop_1 NUMERIC NULL, dec_prop_2 NUMERIC NULL, bool_prop_1 BIT NULL, bool_prop_2 BIT NULL, time_zone_id NVARCHAR(200) NULL, PRIMARY KEY (sched_name, trigger_name, trigger_group), FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE);
-
-CREATE TABLE qrtz_cron_triggers (sched_name NVARCHAR(200) NOT NULL, trigger_name NVARCHAR(200) NOT NULL, trigger_group NVARCHAR(200) NOT NULL, cron_expression NVARCHAR(200) NOT NULL, time_zone_id NVARCHAR(200) NULL, PRIMARY KEY (sched_name, trigger_name, trigger_group), FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE);
-
-CREATE TABLE qrtz_blob_triggers (sched_name NVARCHAR(200) NOT NULL, trigger_name NVARCHAR(200) NOT NULL, trigger_group NVARCHAR(200) NOT NULL, blob_data BLOB NULL, PRIMARY KEY (sched_name, trigger_name, trigger_group), FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE);
-
-CREATE TABLE qrtz_calendars (sched_name NVARCHAR(200) NOT NULL, calendar_name NVARCHAR(200) NOT NULL, calendar BLOB NOT NULL, PRIMARY KEY (sched_name, calendar_name));
-
-CREATE TABLE qrtz_paused_trigger_grps (sched_name NVARCHAR(200) NOT NULL, trigger_group NVARCHAR(200) NOT NULL, PRIMARY KEY (sched_name, trigger_group));
-
-CREATE TABLE qrtz_fired_triggers (sched_name NVARCHAR(200) NOT NULL, entry_id NVARCHAR(200) NOT NULL, trigger_name NVARCHAR(200) NOT NULL, trigger_group NVARCHAR(200) NOT NULL, instance_name NVARCHAR(200) NOT NULL, fired_time BIGINT NOT NULL, sched_time BIGINT NOT NULL, priority INTEGER NOT NULL, state NVARCHAR(200) NOT NULL, job_name NVARCHAR(200) NULL, job_group NVARCHAR(200) NULL, is_nonconcurrent BIT NULL, requests_recovery BIT NULL, execution_group NVARCHAR(200) NULL, PRIMARY KEY (sched_name, entry_id));
-
-CREATE TABLE qrtz_scheduler_state (sched_name NVARCHAR(200) NOT NULL, instance_name NVARCHAR(200) NOT NULL, last_checkin_time BIGINT NOT NULL, checkin_interval BIGINT NOT NULL, PRIMARY KEY (sched_name, instance_name));
-
-CREATE TABLE qrtz_locks (sched_name NVARCHAR(200) NOT NULL, lock_name NVARCHAR(200) NOT NULL, PRIMARY KEY (sched_name, lock_name));
-
-CREATE INDEX idx_qrtz_j_req_recovery ON qrtz_job_details (sched_name, requests_recovery);
-
-CREATE INDEX idx_qrtz_j_g_n ON qrtz_job_details (sched_name, job_group, job_name);
-
-CREATE INDEX idx_qrtz_t_next_fire_time ON qrtz_triggers (sched_name, next_fire_time);
-
-CREATE INDEX idx_qrtz_t_state ON qrtz_triggers (sched_name, trigger_state);
-
-CREATE INDEX idx_qrtz_t_nft_st ON qrtz_triggers (sched_name, trigger_state, next_fire_time);
-
-CREATE INDEX idx_qrtz_t_g_n ON qrtz_triggers (sched_name, trigger_group, trigger_name);
-
-CREATE INDEX idx_qrtz_ft_trig_nm_gp ON qrtz_fired_triggers (sched_name, trigger_name, trigger_group);
-
-CREATE INDEX idx_qrtz_ft_trig_inst_name ON qrtz_fired_triggers (sched_name, instance_name);
-
-CREATE INDEX idx_qrtz_ft_job_req_recovery ON qrtz_fired_triggers (sched_name, requests_recovery);
-
-CREATE TRIGGER qrtz_simple_triggers_cascade AFTER DELETE ON qrtz_triggers BEGIN DELETE FROM qrtz_simple_triggers WHERE sched_name = OLD.sched_name AND trigger_name = OLD.trigger_name AND trigger_group = OLD.trigger_group; END;
-
-CREATE TRIGGER qrtz_simprop_triggers_cascade AFTER DELETE ON qrtz_triggers BEGIN DELETE FROM qrtz_simprop_triggers WHERE sched_name = OLD.sched_name AND trigger_name = OLD.trigger_name AND trigger_group = OLD.trigger_group; END;
-
-CREATE TRIGGER qrtz_cron_triggers_cascade AFTER DELETE ON qrtz_triggers BEGIN DELETE FROM qrtz_cron_triggers WHERE sched_name = OLD.sched_name AND trigger_name = OLD.trigger_name AND trigger_group = OLD.trigger_group; END;
-
-CREATE TRIGGER qrtz_blob_triggers_cascade AFTER DELETE ON qrtz_triggers BEGIN DELETE FROM qrtz_blob_triggers WHERE sched_name = OLD.sched_name AND trigger_name = OLD.trigger_name AND trigger_group = OLD.trigger_group; END;
-
 INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
 VALUES ('20261130095752_QuartzJobStore', '10.0.15');
 
@@ -519,4 +471,34 @@ PRAGMA foreign_keys = 1;
 
 INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
 VALUES ('20261130095921_KeyRingOnDataProtectionStore', '10.0.15');
+
+BEGIN TRANSACTION;
+DROP TABLE IF EXISTS qrtz_locks;
+
+DROP TABLE IF EXISTS qrtz_scheduler_state;
+
+DROP TABLE IF EXISTS qrtz_fired_triggers;
+
+DROP TABLE IF EXISTS qrtz_paused_trigger_grps;
+
+DROP TABLE IF EXISTS qrtz_calendars;
+
+DROP TABLE IF EXISTS qrtz_blob_triggers;
+
+DROP TABLE IF EXISTS qrtz_cron_triggers;
+
+DROP TABLE IF EXISTS qrtz_simprop_triggers;
+
+DROP TABLE IF EXISTS qrtz_simple_triggers;
+
+DROP TABLE IF EXISTS qrtz_triggers;
+
+DROP TABLE IF EXISTS qrtz_job_details;
+
+ALTER TABLE "cases" ADD "PurgeScheduledFor" TEXT NULL;
+
+INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
+VALUES ('20261130104911_Hangfire', '10.0.15');
+
+COMMIT;
 

@@ -931,3 +931,112 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130104934_Hangfire'
+)
+BEGIN
+    DROP TABLE IF EXISTS qrtz_locks;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130104934_Hangfire'
+)
+BEGIN
+    DROP TABLE IF EXISTS qrtz_scheduler_state;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130104934_Hangfire'
+)
+BEGIN
+    DROP TABLE IF EXISTS qrtz_fired_triggers;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130104934_Hangfire'
+)
+BEGIN
+    DROP TABLE IF EXISTS qrtz_paused_trigger_grps;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130104934_Hangfire'
+)
+BEGIN
+    DROP TABLE IF EXISTS qrtz_calendars;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130104934_Hangfire'
+)
+BEGIN
+    DROP TABLE IF EXISTS qrtz_blob_triggers;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130104934_Hangfire'
+)
+BEGIN
+    DROP TABLE IF EXISTS qrtz_cron_triggers;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130104934_Hangfire'
+)
+BEGIN
+    DROP TABLE IF EXISTS qrtz_simprop_triggers;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130104934_Hangfire'
+)
+BEGIN
+    DROP TABLE IF EXISTS qrtz_simple_triggers;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130104934_Hangfire'
+)
+BEGIN
+    DROP TABLE IF EXISTS qrtz_triggers;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130104934_Hangfire'
+)
+BEGIN
+    DROP TABLE IF EXISTS qrtz_job_details;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130104934_Hangfire'
+)
+BEGIN
+    ALTER TABLE [cases] ADD [PurgeScheduledFor] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130104934_Hangfire'
+)
+BEGIN
+    INSERT INTO [__ef_migrations] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130104934_Hangfire', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

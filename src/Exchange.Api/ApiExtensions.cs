@@ -38,6 +38,8 @@ public static class ApiExtensions
         });
 
         services.AddSingleton<Exchange.Core.Webhooks.WebhookSecret>();
+        // Read only: the jobs view reads the recurring schedule the Jobs service keeps there.
+        services.AddSingleton<Features.Jobs.JobSchedules>();
         services.AddScoped<Exchange.Core.Cases.CasePurger>();
         services.AddApiAuthentication();
         services.AddRequestLimits();

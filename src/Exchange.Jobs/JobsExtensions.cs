@@ -1,10 +1,15 @@
 using Exchange.Core.Cases;
+using Exchange.Core.Data;
+using Exchange.Core.Jobs;
 using Exchange.Core.Webhooks;
+using Exchange.Jobs.Dashboard;
 using Exchange.Jobs.Deadlines;
 using Exchange.Jobs.Housekeeping;
 using Exchange.Jobs.Purge;
 using Exchange.Jobs.Scheduling;
 using Exchange.Jobs.Webhooks;
+using Hangfire;
+using Hangfire.AspNetCore;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Jobs;
@@ -22,22 +27,57 @@ public static class JobsExtensions
         services.AddSingleton(new WebhookTargetPolicy(allowLoopback: environment.IsDevelopment() || environment.IsEnvironment("Testing")));
         services.AddSingleton<WebhookSender>();
         services.AddScoped<WebhookDispatcher>();
+        services.AddScoped<CasePurgeJob>();
+        services.AddScoped<WebhookDeliveryJob>();
 
         AddJob<PurgeJob, PurgeJobOptions>(services, PurgeJob.JobName);
         AddJob<WebhookJob, WebhookJobOptions>(services, WebhookJob.JobName);
         AddJob<PurgeReceiptsJob, PurgeReceiptsJobOptions>(services, PurgeReceiptsJob.JobName);
         AddJob<DeadlinesJob, DeadlinesJobOptions>(services, DeadlinesJob.JobName);
         AddJob<HousekeepingJob, HousekeepingJobOptions>(services, HousekeepingJob.JobName);
-        services.AddHostedService<JobScheduler>();
+
+        AddHangfire(services);
+        builder.AddJobsDashboard();
         return builder;
+    }
+
+    /// <summary>
+    /// Hangfire on the exchange's database (<see cref="JobStorageFactory"/>). The storage and the job
+    /// activator are this host's own services rather than Hangfire's process-wide defaults, so several
+    /// hosts in one process (tests) never run each other's jobs or share a database by accident.
+    /// </summary>
+    private static void AddHangfire(IServiceCollection services)
+    {
+        services.AddSingleton<JobStorage>(sp => JobStorageFactory.Create(
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value, sp.GetRequiredService<IOptions<JobStorageOptions>>().Value));
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, configuration) => configuration
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new LaxLogProvider(sp.GetRequiredService<ILoggerFactory>())));
+        services.AddSingleton<IHostedService>(sp =>
+        {
+            var scheduler = sp.GetRequiredService<IOptions<SchedulerOptions>>().Value;
+            return new JobsServer(sp, scheduler);
+        });
+        services.AddHostedService<RecurringJobsRegistration>();
     }
 
     private static void AddJob<TJob, TOptions>(IServiceCollection services, string name)
         where TJob : ExchangeJob
         where TOptions : JobOptions
     {
-        services.AddOptions<TOptions>().BindConfiguration($"{SchedulerOptions.Section}:{name}").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TOptions>().BindConfiguration($"{SchedulerOptions.Section}:{name}").ValidateDataAnnotations()
+            .Validate(o => JobSchedule.RefusalFor(o.Interval) is null, $"{SchedulerOptions.Section}:{name}:Interval must be whole seconds or minutes dividing 60, whole hours dividing 24, or one day.")
+            .ValidateOnStart();
         services.AddScoped<TJob>();
         services.AddSingleton(new JobDefinition(name, typeof(TJob), sp => sp.GetRequiredService<IOptions<TOptions>>().Value));
+    }
+
+    public static WebApplication MapJobs(this WebApplication app)
+    {
+        app.MapJobsDashboard();
+        return app;
     }
 }

@@ -17,6 +17,9 @@ public sealed class PortalOptions
     [Required]
     public string ClientSecret { get; set; } = "";
 
+    /// <summary>Hangfire's dashboard on Exchange.Jobs, linked from the operator's home page.</summary>
+    public string JobsDashboardUrl { get; set; } = "http://127.0.0.1:5004/hangfire";
+
     /// <summary>How long a session lives without use; every request slides it.</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(8);
 }

@@ -29,7 +29,11 @@ public sealed class DemoSeedTests
         await using var check = database.CreateContext();
         Assert.Equal(["acme", "globex", "initech"], await check.Members.OrderBy(m => m.Id).Select(m => m.Id).ToListAsync());
         Assert.Equal(DemoSeed.Users.Count, await check.Users.CountAsync());
-        Assert.Equal(DemoSeed.Clients.Count, await check.OAuthClients.CountAsync());
+        // The member systems' clients and the jobs dashboard's, each once.
+        Assert.Equal(DemoSeed.Clients.Count + 1, await check.OAuthClients.CountAsync());
+        var dashboard = await check.OAuthClients.SingleAsync(c => c.ClientId == JobsDashboardClient.ClientId);
+        Assert.True(SecretHasher.Verify(JobsDashboardClient.DevelopmentSecret, dashboard.SecretHash));
+        Assert.Equal([JobsDashboardClient.DevelopmentRedirectUri], dashboard.RedirectUris);
         Assert.Equal(firstAcmeUserId, (await check.Users.SingleAsync(u => u.NormalizedEmail == "ALICE@ACME.EXAMPLE")).Id.ToString());
     }
 

@@ -32,10 +32,25 @@ public sealed class ProductionStartupTests
     }
 
     [Fact]
+    public async Task Production_Jobs_with_the_development_dashboard_secret_exits_non_zero_naming_the_setting()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var result = await RunAsync("Exchange.Jobs", database, new());
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Exchange:Jobs:Dashboard:ClientSecret", result.Output);
+    }
+
+    [Fact]
     public async Task Production_refuses_the_demo_seed()
     {
         await using var database = await TestDatabase.CreateAsync();
-        var result = await RunAsync("Exchange.Jobs", database, new() { ["Exchange__Demo__Seed"] = "true" });
+        var result = await RunAsync("Exchange.Jobs", database, new()
+        {
+            ["Exchange__Demo__Seed"] = "true",
+            // A real dashboard secret, so the refusal is the seed's.
+            ["Exchange__Jobs__Dashboard__ClientSecret"] = "a-deployment-secret-0123456789",
+        });
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("Exchange:Demo:Seed", result.Output);

@@ -8,9 +8,10 @@ namespace Exchange.Foundation.Tests;
 /// <summary>Reads a database's tables, columns, keys and indexes as sorted lines that can be compared.</summary>
 internal static class SchemaReader
 {
-    // Tables that are not part of the EF model: the migrations history and Quartz's job store.
+    // Tables that are not part of the EF model: the migrations history and SQLite's own. (Hangfire's
+    // are in their own schema on the server databases and in their own file on SQLite.)
     private static bool IsModelTable(string table) =>
-        !table.StartsWith("__", StringComparison.Ordinal) && !table.StartsWith("qrtz_", StringComparison.OrdinalIgnoreCase) && !table.StartsWith("sqlite_", StringComparison.Ordinal);
+        !table.StartsWith("__", StringComparison.Ordinal) && !table.StartsWith("sqlite_", StringComparison.Ordinal);
 
     public static async Task<List<string>> ReadAsync(TestDatabase database)
     {

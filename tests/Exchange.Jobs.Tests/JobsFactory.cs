@@ -20,15 +20,16 @@ internal sealed class JobsFactory(TestDatabase database, IDictionary<string, str
     {
         var settings = new Dictionary<string, string?>
         {
-            // Each in-process host is its own scheduler on its own database.
-            ["Exchange:Jobs:SchedulerName"] = "test-" + Guid.NewGuid().ToString("N")[..12],
             ["Exchange:Retention:Default"] = "00:00:00",
-            ["Exchange:Jobs:Purge:Interval"] = "00:00:00.500",
-            ["Exchange:Jobs:Webhooks:Interval"] = "00:00:00.300",
+            // Hangfire's recurring schedules are whole seconds at the finest; due work is polled for often.
+            ["Exchange:Jobs:SchedulePollingInterval"] = "00:00:00.200",
+            ["Exchange:Jobs:Storage:QueuePollInterval"] = "00:00:00.200",
+            ["Exchange:Jobs:Purge:Interval"] = "00:00:01",
+            ["Exchange:Jobs:Webhooks:Interval"] = "00:00:01",
             ["Exchange:Jobs:Webhooks:RetryBaseDelay"] = "00:00:00.200",
             ["Exchange:Jobs:Webhooks:MaxAttempts"] = "5",
-            ["Exchange:Jobs:PurgeReceipts:Interval"] = "00:00:00.500",
-            ["Exchange:Jobs:Deadlines:Interval"] = "00:00:00.500",
+            ["Exchange:Jobs:PurgeReceipts:Interval"] = "00:00:01",
+            ["Exchange:Jobs:Deadlines:Interval"] = "00:00:01",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

@@ -8,10 +8,21 @@ internal sealed class JobsProcess : IDisposable
 {
     private readonly Process _process;
 
-    private JobsProcess(Process process) => _process = process;
-
-    public static JobsProcess Start(TestDatabase database, IDictionary<string, string?> settings)
+    private JobsProcess(Process process, Uri url)
     {
+        _process = process;
+        Url = url;
+    }
+
+    /// <summary>Where the process serves its health endpoints.</summary>
+    public Uri Url { get; }
+
+    public int Id => _process.Id;
+
+    /// <summary>Starts the process on the test's database, or on <paramref name="connectionString"/> (a proxy in front of it).</summary>
+    public static JobsProcess Start(TestDatabase database, IDictionary<string, string?> settings, string? connectionString = null)
+    {
+        var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { Repository.HostAssembly("Exchange.Jobs") },
@@ -21,11 +32,16 @@ internal sealed class JobsProcess : IDisposable
             UseShellExecute = false,
         };
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
-        start.Environment["Urls"] = "http://127.0.0.1:0";
+        start.Environment["Urls"] = $"http://127.0.0.1:{port}";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (key, value) in database.Settings.Concat(settings))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        if (connectionString is not null)
+        {
+            start.Environment["Exchange__Database__ConnectionString"] = connectionString;
         }
 
         var process = Process.Start(start)!;
@@ -34,7 +50,29 @@ internal sealed class JobsProcess : IDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new JobsProcess(process);
+        return new JobsProcess(process, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    /// <summary>The status of /health/ready, or null while nothing answers.</summary>
+    public async Task<int?> ReadinessAsync()
+    {
+        using var client = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            using var response = await client.GetAsync("/health/ready");
+            return (int)response.StatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public bool HasExited => _process.HasExited;

@@ -217,6 +217,12 @@ public sealed class WebhookApiTests(WebhookApiFixture hosts) : IClassFixture<Web
             await db.SaveChangesAsync();
         }
 
+        // The schedule as a Jobs node registers it in Hangfire's storage.
+        var storage = Exchange.Core.Jobs.JobStorageFactory.Create(hosts.Database.Options, new Exchange.Core.Jobs.JobStorageOptions());
+        new Hangfire.RecurringJobManager(storage).AddOrUpdate("Purge",
+            Hangfire.Common.Job.FromExpression<Exchange.Jobs.Purge.PurgeJob>(j => j.ExecuteAsync(CancellationToken.None)),
+            Exchange.Core.Jobs.JobSchedule.ToCron(TimeSpan.FromSeconds(30)), new Hangfire.RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+
         using var operatorClient = await hosts.AsAsync(WebhookApiFixture.OperatorClient, WebhookApiFixture.OperatorSecret);
         var response = await operatorClient.GetAsync("/api/v1/jobs");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -225,6 +231,8 @@ public sealed class WebhookApiTests(WebhookApiFixture hosts) : IClassFixture<Web
         Assert.Equal(["Purge", "Webhooks", "PurgeReceipts", "Deadlines", "Housekeeping"], names);
         var purge = jobs.EnumerateArray().First();
         Assert.Equal(7, purge.GetProperty("lastRun").GetProperty("itemsProcessed").GetInt32());
+        Assert.Equal(30, purge.GetProperty("intervalSeconds").GetDouble());
+        Assert.InRange(purge.GetProperty("nextRunAt").GetDateTime(), DateTime.UtcNow.AddSeconds(-5), DateTime.UtcNow.AddSeconds(35));
 
         using var acme = await hosts.AcmeAsync();
         Assert.Equal(HttpStatusCode.Forbidden, (await acme.GetAsync("/api/v1/jobs")).StatusCode);

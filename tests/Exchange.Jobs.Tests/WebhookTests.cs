@@ -70,6 +70,32 @@ public sealed class WebhookTests
     }
 
     [Fact]
+    public async Task A_subscription_whose_secret_cannot_be_decrypted_fails_alone_with_the_reason_on_its_delivery()
+    {
+        // Issue 14, defect 1: one undecryptable subscription blocked every member's deliveries, which
+        // stayed pending with no attempt and no error for ever.
+        await using var globexReceiver = await Receiver.StartAsync();
+        await using var setup = await StartAsync(subscription: (s, _) => s.ProtectedSecret = "CfDJ8-not-from-this-key-ring");
+        await using (var db = setup.Database.CreateContext())
+        {
+            db.WebhookSubscriptions.Add(TestData.Subscription(setup.Factory.Services, "globex", globexReceiver.Url, WebhookSecret.Generate()));
+            await db.SaveChangesAsync();
+        }
+
+        await using var check = setup.Database.CreateContext();
+        var broken = await TestData.EventuallyAsync(
+            () => check.WebhookDeliveries.AsNoTracking().FirstOrDefaultAsync(d => d.SubscriptionId == setup.SubscriptionId),
+            d => d is { Attempts: >= 1 }, Patience, "an attempt at the broken subscription's delivery");
+        await TestData.EventuallyAsync(() => Task.FromResult(globexReceiver.Requests.Count), n => n == 1, Patience, "the other member's delivery");
+
+        Assert.Contains("signing secret unreadable", broken!.LastError, StringComparison.Ordinal);
+        Assert.NotNull(broken.LastAttemptAt);
+        Assert.Empty(setup.Receiver.Requests);
+        var delivered = await check.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.MemberId == "globex");
+        Assert.Equal(DeliveryStatus.Succeeded, delivered.Status);
+    }
+
+    [Fact]
     public async Task A_dead_endpoint_ends_in_the_dead_letter_state_and_is_disabled()
     {
         await using var setup = await StartAsync(receiver => receiver.Respond = (_, context) =>
@@ -186,7 +212,7 @@ public sealed class WebhookTests
     public void Retries_back_off_exponentially_with_jitter_and_honour_Retry_After()
     {
         var options = Options.Create(new WebhookJobOptions { RetryBaseDelay = TimeSpan.FromSeconds(10), MaxRetryDelay = TimeSpan.FromHours(6) });
-        var dispatcher = new WebhookDispatcher(null!, null!, null!, null!, options, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<WebhookDispatcher>.Instance);
+        var dispatcher = new WebhookDispatcher(null!, null!, null!, null!, null!, options, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<WebhookDispatcher>.Instance);
 
         Assert.InRange(dispatcher.RetryDelay(1, null), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12.5));
         Assert.InRange(dispatcher.RetryDelay(4, null), TimeSpan.FromSeconds(80), TimeSpan.FromSeconds(100));

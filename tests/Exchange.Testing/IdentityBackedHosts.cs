@@ -39,6 +39,11 @@ public class IdentityBackedHosts<TIdentity, TService> : IAsyncLifetime
     /// <summary>Adds what the test class needs (members, agreements, clients) after the demo seed.</summary>
     protected virtual Task SeedAsync(ExchangeDbContext db) => Task.CompletedTask;
 
+    /// <summary>Points the service's other Identity clients (an OpenID Connect sign-in, say) at the in-memory Identity.</summary>
+    protected virtual void ConfigureService(IServiceCollection services, HttpMessageHandler identity)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         Database = await CreateDatabaseAsync();
@@ -57,8 +62,11 @@ public class IdentityBackedHosts<TIdentity, TService> : IAsyncLifetime
         };
         var identityHandler = Identity.Server.CreateHandler();
         Service = new ExchangeAppFactory<TService>(Database, settings).WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
+        {
             // Configure, not PostConfigure: JwtBearer builds its metadata client from the handler in its own post-configure step.
-            services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.BackchannelHttpHandler = identityHandler)));
+            services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.BackchannelHttpHandler = identityHandler);
+            ConfigureService(services, identityHandler);
+        }));
         _ = Service.Server;
     }
 

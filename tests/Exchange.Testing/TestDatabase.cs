@@ -80,6 +80,8 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await using var db = CreateContext();
         await db.Database.MigrateAsync();
+        // Hangfire's schema, as the migrate step installs it.
+        Exchange.Core.Jobs.JobStorageFactory.InstallSchema(Options, new Exchange.Core.Jobs.JobStorageOptions());
     }
 
     public async ValueTask DisposeAsync()
@@ -87,11 +89,12 @@ public sealed class TestDatabase : IAsyncDisposable
         if (Provider == DatabaseProvider.Sqlite)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
+            var jobsFile = Exchange.Core.Jobs.JobStorageFactory.SqliteFile(Options);
+            foreach (var file in new[] { SqliteFile!, jobsFile }.SelectMany(f => new[] { f, f + "-wal", f + "-shm" }))
             {
                 try
                 {
-                    File.Delete(SqliteFile + suffix);
+                    File.Delete(file);
                 }
                 catch (IOException)
                 {

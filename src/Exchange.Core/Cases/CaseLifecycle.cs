@@ -129,6 +129,8 @@ public static class CaseLifecycle
         {
             collaboration.ResponseDueAt = null;
             collaboration.ConcludedAt = times.Now;
+            // The purge time commits with the conclusion; the Jobs service turns it into a scheduled
+            // purge job (CasePurgeScheduler), so no conclusion can commit without its purge.
             collaboration.PurgeDueAt = times.PurgeImmediately ? times.Now : times.Now + times.Retention;
         }
     }

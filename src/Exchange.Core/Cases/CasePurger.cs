@@ -28,17 +28,19 @@ public sealed class CasePurger(ExchangeDbContext db, AuditLog audit, TimeProvide
     public static bool IsConcluded(CaseStatus status) => status is CaseStatus.Resolved or CaseStatus.Rejected or CaseStatus.Halted;
 
     /// <summary>
-    /// Purges up to <paramref name="batchSize"/> concluded cases whose purge is due, in one transaction.
+    /// Purges up to <paramref name="batchSize"/> concluded cases whose purge is overdue by at least
+    /// <paramref name="overdueBy"/>, in one transaction: the sweep behind the per-case purge jobs.
     /// The candidates are chosen inside the transaction (which on PostgreSQL holds the audit chain's
     /// lock), so two workers never purge the same case twice.
     /// </summary>
-    public async Task<PurgeResult> PurgeDueAsync(int batchSize, CancellationToken cancellationToken = default)
+    public async Task<PurgeResult> PurgeDueAsync(int batchSize, TimeSpan overdueBy, CancellationToken cancellationToken = default)
     {
         await using var transaction = await audit.BeginAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
+        var dueBefore = now - overdueBy;
         var due = await db.Cases
             .Where(c => (c.Status == CaseStatus.Resolved || c.Status == CaseStatus.Rejected || c.Status == CaseStatus.Halted)
-                && c.PurgeDueAt != null && c.PurgeDueAt <= now)
+                && c.PurgeDueAt != null && c.PurgeDueAt <= dueBefore)
             .OrderBy(c => c.PurgeDueAt)
             .Select(c => c.Id)
             .Take(batchSize)
@@ -51,6 +53,31 @@ public sealed class CasePurger(ExchangeDbContext db, AuditLog audit, TimeProvide
         var result = await PurgeInTransactionAsync(due, AuditActor.System, "retention_elapsed", now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         // A worker runs batch after batch on one context; what it wrote is of no further use.
+        db.ChangeTracker.Clear();
+        return result;
+    }
+
+    /// <summary>
+    /// Purges one case if it is concluded and its purge is due, in one transaction; a no-op for a
+    /// case already purged, still open, or not yet due (its retention was lengthened). Run by the
+    /// purge job scheduled for the case, which may run more than once (Hangfire delivers at least
+    /// once): the case is read inside the transaction that holds the audit chain's lock, so a
+    /// second run, or the sweep, finds it gone and purges nothing.
+    /// </summary>
+    public async Task<PurgeResult> PurgeIfDueAsync(Guid caseId, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await audit.BeginAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var due = await db.Cases.AnyAsync(c => c.Id == caseId
+            && (c.Status == CaseStatus.Resolved || c.Status == CaseStatus.Rejected || c.Status == CaseStatus.Halted)
+            && c.PurgeDueAt != null && c.PurgeDueAt <= now, cancellationToken);
+        if (!due)
+        {
+            return PurgeResult.None;
+        }
+
+        var result = await PurgeInTransactionAsync([caseId], AuditActor.System, "retention_elapsed", now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return result;
     }

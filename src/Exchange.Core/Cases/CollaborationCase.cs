@@ -42,6 +42,11 @@ public sealed class CollaborationCase
     public DateTime? ConcludedAt { get; set; }
     /// <summary>When purge is due: conclusion time plus the shorter of the two members' retentions.</summary>
     public DateTime? PurgeDueAt { get; set; }
+    /// <summary>
+    /// The purge time the Jobs service last scheduled a purge job for. Differs from <see cref="PurgeDueAt"/>
+    /// while a conclusion (or a purge brought forward) still awaits its job; see CasePurgeScheduler.
+    /// </summary>
+    public DateTime? PurgeScheduledFor { get; set; }
     /// <summary>Changes on every update; the ETag and the optimistic concurrency token.</summary>
     public Guid Version { get; set; } = Guid.NewGuid();
 

@@ -1,16 +1,20 @@
+using Exchange.Core.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Exchange.Core.Data;
 
 public static class DatabaseMigrator
 {
     /// <summary>
-    /// Applies pending migrations. Safe to run from several processes: EF Core holds its migration
-    /// lock while it applies them, and each migration runs in a transaction and is recorded once.
+    /// Applies pending migrations, then installs or upgrades Hangfire's job storage schema, which is
+    /// not part of the EF model (<see cref="JobStorageFactory.InstallSchema"/>). Safe to run from
+    /// several processes: EF Core holds its migration lock while it applies them, each migration runs
+    /// in a transaction and is recorded once, and Hangfire's installer takes its own lock.
     /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
@@ -23,11 +27,18 @@ public static class DatabaseMigrator
         if (pending.Count == 0)
         {
             logger.LogInformation("Database schema is up to date");
-            return;
+        }
+        else
+        {
+            logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
+            await db.Database.MigrateAsync(cancellationToken);
         }
 
-        logger.LogInformation("Applying {Count} migration(s): {Migrations}", pending.Count, string.Join(", ", pending));
-        await db.Database.MigrateAsync(cancellationToken);
+        // The database the context was built for, whoever built it (a service, or a test's own provider).
+        var database = new DatabaseOptions { Provider = ProviderStatements.Provider(db), ConnectionString = db.Database.GetConnectionString()! };
+        var jobStorage = scope.ServiceProvider.GetService<IOptions<JobStorageOptions>>()?.Value ?? new JobStorageOptions();
+        JobStorageFactory.InstallSchema(database, jobStorage);
+        logger.LogInformation("Job storage schema is up to date");
     }
 }
 

@@ -33,9 +33,11 @@ public static class DemoSeed
         ("lena@exchange.example", "Lena Lind", Member.OperatorId, Roles.LegalAdmin),
         ("piet@exchange.example", "Piet Prins", Member.OperatorId, Roles.PrivacyOfficer),
         ("oscar@exchange.example", "Oscar Olsen", Member.OperatorId, Roles.Operator),
+        ("olga@exchange.example", "Olga Okafor", Member.OperatorId, Roles.OperatorAdmin),
     ];
 
-    public static async Task SeedAsync(ExchangeDbContext db, TimeProvider clock, CancellationToken cancellationToken = default)
+    /// <param name="jobsDashboardRedirectUri">Where the demo's Jobs service receives the dashboard sign-in; the demo port's when null.</param>
+    public static async Task SeedAsync(ExchangeDbContext db, TimeProvider clock, CancellationToken cancellationToken = default, string? jobsDashboardRedirectUri = null)
     {
         var now = clock.GetUtcNow().UtcDateTime;
 
@@ -106,6 +108,8 @@ public static class DemoSeed
         }
 
         await db.SaveChangesAsync(cancellationToken);
+        await JobsDashboardClient.RegisterAsync(db, JobsDashboardClient.DevelopmentSecret,
+            jobsDashboardRedirectUri ?? JobsDashboardClient.DevelopmentRedirectUri, null, now, cancellationToken);
     }
 
     private static IEnumerable<Member> DemoMembers(DateTime now)

@@ -39,6 +39,7 @@ public static class ExchangeHost
         builder.Services.AddScoped<Audit.AuditLog>();
         builder.Services.AddOptions<Cases.RetentionOptions>().BindConfiguration(Cases.RetentionOptions.Section)
             .Validate(o => o.Default >= TimeSpan.Zero, "Exchange:Retention:Default must not be negative.").ValidateOnStart();
+        builder.Services.AddOptions<Jobs.JobStorageOptions>().BindConfiguration(Jobs.JobStorageOptions.Section);
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<ExchangeDbContext>("database", tags: [ReadyTag]);
@@ -127,9 +128,12 @@ public static class ExchangeHost
                 if (seedDemo)
                 {
                     await using var scope = app.Services.CreateAsyncScope();
-                    await DemoSeed.SeedAsync(scope.ServiceProvider.GetRequiredService<ExchangeDbContext>(), TimeProvider.System);
+                    await DemoSeed.SeedAsync(scope.ServiceProvider.GetRequiredService<ExchangeDbContext>(), TimeProvider.System,
+                        jobsDashboardRedirectUri: app.Configuration["Exchange:Identity:JobsDashboardRedirectUri"]);
                     logger.LogInformation("Demo data is in place");
                 }
+
+                await RegisterJobsDashboardClientAsync(app, logger);
             }
 
             if (migrateOnly)
@@ -154,6 +158,29 @@ public static class ExchangeHost
             await Console.Error.WriteLineAsync($"Refusing to start: {ex.Message}");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// Registers the jobs dashboard's client at Identity as part of the migrate step when the deployment
+    /// names its secret and redirect URI (docker-compose.yml does), the way the demo seed does for the demo.
+    /// </summary>
+    private static async Task RegisterJobsDashboardClientAsync(WebApplication app, ILogger logger)
+    {
+        var secret = app.Configuration["Exchange:Jobs:Dashboard:ClientSecret"];
+        var redirectUri = app.Configuration["Exchange:Identity:JobsDashboardRedirectUri"];
+        if (string.IsNullOrWhiteSpace(secret) || string.IsNullOrWhiteSpace(redirectUri) || !app.Environment.IsProduction())
+        {
+            return;
+        }
+
+        if (secret.StartsWith("dev-", StringComparison.Ordinal))
+        {
+            throw new StartupException("setting 'Exchange:Jobs:Dashboard:ClientSecret' holds a development value. Set a real secret through the environment (Exchange__Jobs__Dashboard__ClientSecret).");
+        }
+
+        await using var scope = app.Services.CreateAsyncScope();
+        await Identity.JobsDashboardClient.RegisterAsync(scope.ServiceProvider.GetRequiredService<ExchangeDbContext>(), secret, redirectUri, null, DateTime.UtcNow);
+        logger.LogInformation("The jobs dashboard client is registered");
     }
 
     private static void CheckProductionSecrets(WebApplication app)

@@ -19,8 +19,10 @@ public static class Roles
     public const string LegalAdmin = "legal_admin";
     public const string PrivacyOfficer = "privacy_officer";
     public const string Operator = "operator";
+    /// <summary>Operator staff who may also act on background jobs (retry, delete) in the jobs dashboard.</summary>
+    public const string OperatorAdmin = "operator_admin";
 
-    public static readonly IReadOnlyList<string> All = [Engineer, MemberAdmin, LegalAdmin, PrivacyOfficer, Operator];
+    public static readonly IReadOnlyList<string> All = [Engineer, MemberAdmin, LegalAdmin, PrivacyOfficer, Operator, OperatorAdmin];
 }
 
 public static class Scopes
@@ -53,7 +55,7 @@ public static class Scopes
                 Roles.MemberAdmin => [CasesRead, AgreementsRead, MemberAdmin, WebhooksManage],
                 Roles.LegalAdmin => [AgreementsRead, AgreementsWrite],
                 Roles.PrivacyOfficer => [Privacy, AgreementsRead],
-                Roles.Operator => [Operator, AgreementsRead],
+                Roles.Operator or Roles.OperatorAdmin => [Operator, AgreementsRead],
                 _ => [],
             });
         }

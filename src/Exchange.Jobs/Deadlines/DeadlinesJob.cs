@@ -7,7 +7,6 @@ using Exchange.Core.Webhooks;
 using Exchange.Jobs.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace Exchange.Jobs.Deadlines;
 
@@ -18,7 +17,6 @@ namespace Exchange.Jobs.Deadlines;
 /// as resolved. Each change is claimed by a conditional update or the case's concurrency token, so
 /// two workers, or a worker and the API, never apply it twice.
 /// </summary>
-[DisallowConcurrentExecution]
 public sealed class DeadlinesJob(
     ExchangeDbContext db,
     AuditLog audit,

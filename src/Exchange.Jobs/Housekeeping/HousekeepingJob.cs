@@ -3,7 +3,6 @@ using Exchange.Core.Data;
 using Exchange.Jobs.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace Exchange.Jobs.Housekeeping;
 
@@ -14,7 +13,6 @@ namespace Exchange.Jobs.Housekeeping;
 /// old job runs. Each table is cleared in bounded batches, each one statement of its own, so a
 /// run holds no long lock and a large backlog takes several runs rather than one long one.
 /// </summary>
-[DisallowConcurrentExecution]
 public sealed class HousekeepingJob(
     ExchangeDbContext db,
     AuditLog audit,

@@ -4,7 +4,6 @@ using Exchange.Core.Webhooks;
 using Exchange.Jobs.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace Exchange.Jobs.Purge;
 
@@ -13,7 +12,6 @@ namespace Exchange.Jobs.Purge;
 /// members confirm (POST /api/v1/cases/{id}/purge-receipts), `case.purged` is sent again to those
 /// that have not, a day apart by default, up to a bounded number of notifications.
 /// </summary>
-[DisallowConcurrentExecution]
 public sealed class PurgeReceiptsJob(
     ExchangeDbContext db,
     AuditLog audit,

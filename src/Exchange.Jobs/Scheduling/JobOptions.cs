@@ -13,9 +13,20 @@ public abstract class JobOptions
 
 public sealed class PurgeJobOptions : JobOptions
 {
+    public PurgeJobOptions()
+    {
+        Interval = TimeSpan.FromSeconds(30);
+    }
+
     /// <summary>Batches per run at most, so one run ends and reports even with a large backlog.</summary>
     [Range(1, 100_000)]
     public int MaxBatchesPerRun { get; set; } = 1000;
+
+    /// <summary>
+    /// How long past its purge time a case may wait for its own scheduled purge job before the sweep
+    /// purges it directly (a schedule lost to a crash between claiming and scheduling it).
+    /// </summary>
+    public TimeSpan SweepAfter { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 public sealed class WebhookJobOptions : JobOptions
@@ -38,10 +49,13 @@ public sealed class WebhookJobOptions : JobOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>How long a worker holds a claimed delivery; longer than a send with its timeout.</summary>
-    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(1);
 
-    [Range(1, 64)]
-    public int Concurrency { get; set; } = 8;
+    /// <summary>
+    /// How long past its attempt time a pending delivery may wait for its job before the sweep
+    /// enqueues another (a job lost to a crash between recording a retry and scheduling it).
+    /// </summary>
+    public TimeSpan SweepAfter { get; set; } = TimeSpan.FromMinutes(2);
 }
 
 public sealed class PurgeReceiptsJobOptions : JobOptions
@@ -94,19 +108,18 @@ public sealed class HousekeepingJobOptions : JobOptions
     public TimeSpan JobRunRetention { get; set; } = TimeSpan.FromDays(30);
 }
 
-/// <summary>`Exchange:Jobs`: the scheduler itself.</summary>
+/// <summary>`Exchange:Jobs`: the Hangfire server of this node.</summary>
 public sealed class SchedulerOptions
 {
     public const string Section = "Exchange:Jobs";
 
-    /// <summary>Shared by every node of one cluster; the instance id is unique per process.</summary>
-    public string SchedulerName { get; set; } = "exchange-jobs";
-
     /// <summary>Set false to host the jobs without running them (e.g. a test that runs one job by hand).</summary>
     public bool Enabled { get; set; } = true;
 
-    [Range(1, 32)]
-    public int Threads { get; set; } = 4;
+    /// <summary>Hangfire workers of this node: jobs it runs at once.</summary>
+    [Range(1, 64)]
+    public int Workers { get; set; } = 8;
 
-    public TimeSpan ClusterCheckinInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>How often this node moves due scheduled jobs and recurring jobs into the queue.</summary>
+    public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

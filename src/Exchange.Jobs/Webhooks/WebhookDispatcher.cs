@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using Exchange.Core.Audit;
 using Exchange.Core.Data;
 using Exchange.Core.Webhooks;
 using Exchange.Jobs.Scheduling;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -11,15 +11,24 @@ namespace Exchange.Jobs.Webhooks;
 /// <summary>
 /// Moves events from the transactional outbox to the members' endpoints. Fan-out turns each outbox
 /// message into one delivery per matching endpoint of the message's recipients (the two members of
-/// the case, never anyone else); delivery sends each due delivery, retrying with exponential backoff
-/// and jitter under the same webhook-id until it succeeds or is dead-lettered. Both steps claim their
-/// rows with conditional updates, so any number of Jobs processes can run them side by side.
+/// the case, never anyone else) and enqueues one Hangfire job per delivery; each job sends its one
+/// delivery and, when the attempt fails, records it and schedules the next attempt by Standard
+/// Webhooks' schedule (exponential backoff with jitter, Retry-After honoured) under the same
+/// webhook-id, until it succeeds or is dead-lettered. One delivery per job means one endpoint that
+/// fails, hangs or cannot be signed for never holds up another member's deliveries.
+///
+/// Hangfire runs a job at least once, so every effect is claimed: fan-out claims the outbox message
+/// with a conditional update in the transaction that inserts its deliveries; a delivery job claims
+/// its delivery with a lease (<see cref="WebhookJobOptions.Lease"/>) taken only where none is held,
+/// and releases it with the attempt's outcome, so a delivery is sent by one worker at a time and a
+/// recorded success is never sent again.
 /// </summary>
 public sealed class WebhookDispatcher(
     ExchangeDbContext db,
     AuditLog audit,
     WebhookSender sender,
     WebhookSecret secrets,
+    IBackgroundJobClient jobs,
     IOptions<WebhookJobOptions> options,
     TimeProvider clock,
     ILogger<WebhookDispatcher> logger)
@@ -29,7 +38,7 @@ public sealed class WebhookDispatcher(
 
     public static string MessageIdFor(Guid outboxMessageId) => $"msg_{outboxMessageId:N}";
 
-    /// <summary>Fans out up to one batch of outbox messages, in one transaction. Returns the messages handled.</summary>
+    /// <summary>Fans out up to one batch of outbox messages in one transaction, then enqueues a job per delivery. Returns the messages handled.</summary>
     public async Task<int> FanOutAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -44,99 +53,139 @@ public sealed class WebhookDispatcher(
         }
 
         var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.DisabledAt == null).ToListAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var handled = 0;
-        foreach (var message in messages)
+        var created = new List<Guid>();
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            // The claim: a message is fanned out by the one worker whose update finds it unprocessed.
-            // Workers claim in the same (id) order, so they never wait on each other in a cycle.
-            var claimed = await db.OutboxMessages
-                .Where(m => m.Id == message.Id && m.ProcessedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, now), cancellationToken);
-            if (claimed == 0)
+            foreach (var message in messages)
             {
-                continue;
+                // The claim: a message is fanned out by the one worker whose update finds it unprocessed.
+                // Workers claim in the same (id) order, so they never wait on each other in a cycle.
+                var claimed = await db.OutboxMessages
+                    .Where(m => m.Id == message.Id && m.ProcessedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(m => m.ProcessedAt, now), cancellationToken);
+                if (claimed == 0)
+                {
+                    continue;
+                }
+
+                foreach (var subscription in subscriptions.Where(s => message.RecipientMemberIds.Contains(s.MemberId)
+                    && (s.EventTypes.Count == 0 || s.EventTypes.Contains(message.EventType))))
+                {
+                    var delivery = new WebhookDelivery
+                    {
+                        SubscriptionId = subscription.Id,
+                        MemberId = subscription.MemberId,
+                        OutboxMessageId = message.Id,
+                        MessageId = MessageIdFor(message.Id),
+                        EventType = message.EventType,
+                        Payload = message.Payload,
+                        NextAttemptAt = now,
+                        CreatedAt = now,
+                    };
+                    db.WebhookDeliveries.Add(delivery);
+                    created.Add(delivery.Id);
+                }
             }
 
-            handled++;
-            foreach (var subscription in subscriptions.Where(s => message.RecipientMemberIds.Contains(s.MemberId)
-                && (s.EventTypes.Count == 0 || s.EventTypes.Contains(message.EventType))))
-            {
-                db.WebhookDeliveries.Add(new WebhookDelivery
-                {
-                    SubscriptionId = subscription.Id,
-                    MemberId = subscription.MemberId,
-                    OutboxMessageId = message.Id,
-                    MessageId = MessageIdFor(message.Id),
-                    EventType = message.EventType,
-                    Payload = message.Payload,
-                    NextAttemptAt = now,
-                    CreatedAt = now,
-                });
-            }
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        return handled;
+        // After the commit: a job never names a delivery that does not exist. A crash before these
+        // are enqueued leaves pending deliveries without a job, which the sweep enqueues.
+        foreach (var id in created)
+        {
+            jobs.Enqueue<WebhookDeliveryJob>(j => j.DeliverAsync(id, CancellationToken.None));
+        }
+
+        return messages.Count;
     }
 
-    /// <summary>Sends up to one batch of due deliveries. Returns the attempts made.</summary>
-    public async Task<int> DeliverAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Enqueues a job for each pending delivery that no worker holds and that has none: one whose attempt
+    /// is overdue by <see cref="WebhookJobOptions.SweepAfter"/> (its job was lost to a crash between
+    /// recording an attempt and scheduling the next), or one a member asked to redeliver through the
+    /// API (attempts reset to zero after an attempt was made), which the API leaves to this run. A job
+    /// that exists as well is harmless: whichever runs second finds nothing to do.
+    /// </summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var overdue = now - options.Value.SweepAfter;
+        var ids = await db.WebhookDeliveries.AsNoTracking()
+            .Where(d => d.Status == DeliveryStatus.Pending && (d.LockedUntil == null || d.LockedUntil < now)
+                && (d.NextAttemptAt <= overdue || (d.Attempts == 0 && d.LastAttemptAt != null && d.NextAttemptAt <= now)))
+            .OrderBy(d => d.NextAttemptAt)
+            .Take(options.Value.BatchSize)
+            .Select(d => d.Id)
+            .ToListAsync(cancellationToken);
+        foreach (var id in ids)
+        {
+            jobs.Enqueue<WebhookDeliveryJob>(j => j.DeliverAsync(id, CancellationToken.None));
+        }
+
+        return ids.Count;
+    }
+
+    /// <summary>Makes one attempt at one delivery if it is due and free. Returns whether an attempt was made.</summary>
+    public async Task<bool> DeliverAsync(Guid deliveryId, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var now = clock.GetUtcNow().UtcDateTime;
-        var candidates = await db.WebhookDeliveries.AsNoTracking()
-            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= now && (d.LockedUntil == null || d.LockedUntil < now))
-            .OrderBy(d => d.NextAttemptAt)
-            .Take(settings.BatchSize)
-            .Select(d => d.Id)
-            .ToListAsync(cancellationToken);
-        if (candidates.Count == 0)
-        {
-            return 0;
-        }
-
-        // The claim: a lease, taken only where no other worker holds one, so a delivery is sent by one
-        // worker at a time; a worker that dies lets its lease lapse and another picks the delivery up.
+        // A scheduled job may start a moment before a node whose clock runs behind thinks it is due.
+        var dueBy = now + TimeSpan.FromSeconds(2);
         var leaseUntil = now + settings.Lease;
-        var claimed = new List<Guid>();
-        foreach (var id in candidates)
+        // The claim: a lease, taken only where no other worker holds one, so a delivery is sent by one
+        // worker at a time; a worker that dies lets its lease lapse and the job, run again, takes it.
+        var taken = await db.WebhookDeliveries
+            .Where(d => d.Id == deliveryId && d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= dueBy && (d.LockedUntil == null || d.LockedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedUntil, leaseUntil), cancellationToken);
+        if (taken == 0)
         {
-            var taken = await db.WebhookDeliveries
-                .Where(d => d.Id == id && d.Status == DeliveryStatus.Pending && (d.LockedUntil == null || d.LockedUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedUntil, leaseUntil), cancellationToken);
-            if (taken == 1)
+            var current = await db.WebhookDeliveries.AsNoTracking().Where(d => d.Id == deliveryId)
+                .Select(d => new { d.Status, d.LockedUntil }).FirstOrDefaultAsync(cancellationToken);
+            if (current is { Status: DeliveryStatus.Pending, LockedUntil: { } held } && held >= now)
             {
-                claimed.Add(id);
-            }
-        }
-
-        var deliveries = await db.WebhookDeliveries.AsNoTracking().Where(d => claimed.Contains(d.Id)).ToListAsync(cancellationToken);
-        var subscriptionIds = deliveries.Select(d => d.SubscriptionId).Distinct().ToList();
-        var subscriptions = await db.WebhookSubscriptions.AsNoTracking().Where(s => subscriptionIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, cancellationToken);
-
-        var outcomes = new ConcurrentDictionary<Guid, SendOutcome>();
-        await Parallel.ForEachAsync(deliveries, new ParallelOptions { MaxDegreeOfParallelism = settings.Concurrency, CancellationToken = cancellationToken }, async (delivery, ct) =>
-        {
-            var subscription = subscriptions.GetValueOrDefault(delivery.SubscriptionId);
-            if (subscription is null || subscription.DisabledAt is not null)
-            {
-                outcomes[delivery.Id] = new SendOutcome(false, null, null, "endpoint disabled");
-                return;
+                // Held by another worker, or by one that died holding it: look again when the lease ends.
+                jobs.Schedule<WebhookDeliveryJob>(j => j.DeliverAsync(deliveryId, CancellationToken.None), new DateTimeOffset(DateTime.SpecifyKind(held, DateTimeKind.Utc)).AddSeconds(1));
             }
 
-            outcomes[delivery.Id] = await sender.SendAsync(new Uri(subscription.Url), delivery.MessageId, delivery.Payload,
-                secrets.SigningSecrets(subscription, now), clock.GetUtcNow(), ct);
-        });
-
-        foreach (var delivery in deliveries)
-        {
-            await RecordAsync(delivery, subscriptions.GetValueOrDefault(delivery.SubscriptionId), outcomes[delivery.Id], cancellationToken);
+            return false;
         }
 
-        return deliveries.Count;
+        var delivery = await db.WebhookDeliveries.AsNoTracking().SingleAsync(d => d.Id == deliveryId, cancellationToken);
+        var subscription = await db.WebhookSubscriptions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == delivery.SubscriptionId, cancellationToken);
+        SendOutcome outcome;
+        if (subscription is null || subscription.DisabledAt is not null)
+        {
+            outcome = new SendOutcome(false, null, null, "endpoint disabled");
+        }
+        else if (SigningSecrets(subscription, now) is not { } signingSecrets)
+        {
+            outcome = new SendOutcome(false, null, null, "signing secret unreadable: its data-protection key is not in the key ring");
+        }
+        else
+        {
+            outcome = await sender.SendAsync(new Uri(subscription.Url), delivery.MessageId, delivery.Payload, signingSecrets, clock.GetUtcNow(), cancellationToken);
+        }
+
+        await RecordAsync(delivery, subscription, outcome, cancellationToken);
+        return true;
+    }
+
+    /// <summary>The secrets to sign with, or null when they cannot be decrypted; that endpoint's deliveries fail, no one else's.</summary>
+    private IReadOnlyList<string>? SigningSecrets(WebhookSubscription subscription, DateTime now)
+    {
+        try
+        {
+            return secrets.SigningSecrets(subscription, now);
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            logger.LogError(ex, "The signing secret of webhook subscription {Subscription} cannot be decrypted", subscription.Id);
+            return null;
+        }
     }
 
     private async Task RecordAsync(WebhookDelivery delivery, WebhookSubscription? subscription, SendOutcome outcome, CancellationToken cancellationToken)
@@ -175,7 +224,7 @@ public sealed class WebhookDispatcher(
             nextAttemptAt = now + RetryDelay(attempts, outcome.RetryAfter);
         }
 
-        await db.WebhookDeliveries.Where(d => d.Id == delivery.Id).ExecuteUpdateAsync(s => s
+        await db.WebhookDeliveries.Where(d => d.Id == delivery.Id && d.Status == DeliveryStatus.Pending).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Status, status)
             .SetProperty(d => d.Attempts, attempts)
             .SetProperty(d => d.LastAttemptAt, now)
@@ -184,6 +233,14 @@ public sealed class WebhookDispatcher(
             .SetProperty(d => d.DeliveredAt, deliveredAt)
             .SetProperty(d => d.NextAttemptAt, nextAttemptAt)
             .SetProperty(d => d.LockedUntil, (DateTime?)null), cancellationToken);
+
+        if (status == DeliveryStatus.Pending)
+        {
+            // Recorded first, scheduled second: a crash between them leaves a pending delivery with no
+            // job, which the sweep finds, never a job for an attempt that was not recorded.
+            jobs.Schedule<WebhookDeliveryJob>(j => j.DeliverAsync(delivery.Id, CancellationToken.None),
+                new DateTimeOffset(DateTime.SpecifyKind(nextAttemptAt, DateTimeKind.Utc)));
+        }
 
         if (status == DeliveryStatus.Dead)
         {

@@ -1,11 +1,12 @@
 using Exchange.Jobs.Scheduling;
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace Exchange.Jobs.Webhooks;
 
-/// <summary>Fans the outbox out into deliveries, then sends what is due, batch after batch until the run's work is done.</summary>
-[DisallowConcurrentExecution]
+/// <summary>
+/// The recurring webhook run: fans the outbox out into deliveries, one Hangfire job each, batch after
+/// batch until the outbox is empty, then enqueues again the deliveries whose job was lost.
+/// </summary>
 public sealed class WebhookJob(
     WebhookDispatcher dispatcher,
     IOptions<WebhookJobOptions> options,
@@ -26,14 +27,22 @@ public sealed class WebhookJob(
         for (var round = 0; round < MaxRoundsPerRun; round++)
         {
             var fannedOut = await dispatcher.FanOutAsync(cancellationToken);
-            var sent = await dispatcher.DeliverAsync(cancellationToken);
-            handled += sent;
-            if (fannedOut < options.Value.BatchSize && sent < options.Value.BatchSize)
+            handled += fannedOut;
+            if (fannedOut < options.Value.BatchSize)
             {
                 break;
             }
         }
 
-        return handled;
+        return handled + await dispatcher.SweepAsync(cancellationToken);
     }
+}
+
+/// <summary>One attempt at one delivery; the dispatcher schedules the next attempt itself, so Hangfire does not retry.</summary>
+public sealed class WebhookDeliveryJob(WebhookDispatcher dispatcher)
+{
+    // An exception here is the database failing, not the endpoint: the attempt was not recorded and
+    // the lease keeps others off until it lapses, so try again a little later.
+    [Hangfire.AutomaticRetry(Attempts = 10, DelaysInSeconds = [5, 10, 20, 30, 60], OnAttemptsExceeded = Hangfire.AttemptsExceededAction.Fail)]
+    public Task DeliverAsync(Guid deliveryId, CancellationToken cancellationToken) => dispatcher.DeliverAsync(deliveryId, cancellationToken);
 }

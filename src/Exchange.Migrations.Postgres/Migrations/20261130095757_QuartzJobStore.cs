@@ -4,19 +4,20 @@
 
 namespace Exchange.Migrations.Postgres.Migrations
 {
-    /// <summary>Quartz.NET's job store tables, outside the EF model (see QuartzJobStoreSchema).</summary>
+    /// <summary>
+    /// Made Quartz.NET's job store tables while Exchange.Jobs ran on Quartz; empty since Quartz left
+    /// (docs/decisions/0301). The Hangfire migration drops the tables where this made them.
+    /// </summary>
     public partial class QuartzJobStore : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            Exchange.Core.Data.QuartzJobStoreSchema.Up(migrationBuilder);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            Exchange.Core.Data.QuartzJobStoreSchema.Down(migrationBuilder);
         }
     }
 }

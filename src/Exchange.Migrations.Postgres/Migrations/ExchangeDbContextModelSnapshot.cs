@@ -362,6 +362,9 @@ namespace Exchange.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("PurgeDueAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("PurgeScheduledFor")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ReceiverCaseReference")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");

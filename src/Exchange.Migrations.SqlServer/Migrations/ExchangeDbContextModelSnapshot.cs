@@ -362,6 +362,9 @@ namespace Exchange.Migrations.SqlServer.Migrations
                     b.Property<DateTime?>("PurgeDueAt")
                         .HasColumnType("datetime2");
 
+                    b.Property<DateTime?>("PurgeScheduledFor")
+                        .HasColumnType("datetime2");
+
                     b.Property<string>("ReceiverCaseReference")
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");

@@ -357,6 +357,9 @@ namespace Exchange.Migrations.Sqlite.Migrations
                     b.Property<DateTime?>("PurgeDueAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("PurgeScheduledFor")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ReceiverCaseReference")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");

@@ -1,0 +1,138 @@
+using Exchange.Core.Jobs;
+using Hangfire;
+using Hangfire.AspNetCore;
+using Microsoft.Extensions.Options;
+
+namespace Exchange.Jobs.Scheduling;
+
+/// <summary>A recurring job: its name and the options that say how often it runs.</summary>
+internal sealed record JobDefinition(string Name, Type JobType, Func<IServiceProvider, JobOptions> Options);
+
+/// <summary>
+/// This node's Hangfire server: its workers take jobs from the shared storage, and its schedulers move
+/// due delayed and recurring jobs into the queue (every node runs them; Hangfire's locks let one
+/// node enqueue each occurrence). Off when Exchange:Jobs:Enabled is false.
+/// </summary>
+internal sealed class JobsServer(IServiceProvider services, SchedulerOptions options) : IHostedService, IDisposable
+{
+    private BackgroundJobServer? _server;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var logger = services.GetRequiredService<ILogger<JobsServer>>();
+        if (!options.Enabled)
+        {
+            logger.LogInformation("Running jobs is disabled by configuration");
+            return Task.CompletedTask;
+        }
+
+        _ = services.GetRequiredService<IGlobalConfiguration>();
+        var serverOptions = new BackgroundJobServerOptions
+        {
+            ServerName = JobNode.Name,
+            WorkerCount = options.Workers,
+            SchedulePollingInterval = options.SchedulePollingInterval,
+            // A dead node leaves the servers list after this; its jobs come back by the storage's invisibility timeout.
+            ServerTimeout = TimeSpan.FromMinutes(1),
+            ServerCheckInterval = TimeSpan.FromSeconds(30),
+            HeartbeatInterval = TimeSpan.FromSeconds(10),
+            // A stopping node lets its running jobs end (each is one transaction, or one bounded send).
+            StopTimeout = TimeSpan.FromSeconds(15),
+            ShutdownTimeout = TimeSpan.FromSeconds(18),
+            Activator = services.GetRequiredService<JobActivator>(),
+            FilterProvider = services.GetRequiredService<Hangfire.Common.IJobFilterProvider>(),
+        };
+        _server = new BackgroundJobServer(serverOptions, services.GetRequiredService<JobStorage>());
+        logger.LogInformation("Hangfire server {Server} started with {Workers} worker(s)", JobNode.Name, options.Workers);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        _server?.SendStop();
+        return Task.Run(() => _server?.WaitForShutdown(TimeSpan.FromSeconds(18)), cancellationToken);
+    }
+
+    public void Dispose() => _server?.Dispose();
+}
+
+/// <summary>
+/// Keeps the recurring jobs in the storage in step with configuration at start, and runs each once
+/// at start (a node that was down catches up at once, not at the next occurrence). Nodes starting
+/// together write the same definitions, which Hangfire serialises, and each job's work is claimed,
+/// so a run started by two nodes does it once.
+/// </summary>
+internal sealed class RecurringJobsRegistration(
+    IServiceProvider services,
+    IEnumerable<JobDefinition> jobs,
+    IOptions<SchedulerOptions> options,
+    ILogger<RecurringJobsRegistration> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return Task.CompletedTask;
+        }
+
+        var storage = services.GetRequiredService<JobStorage>();
+        try
+        {
+            // Fails at once on a missing schema, where a registration would wait out a lock timeout first.
+            using var connection = storage.GetConnection();
+            _ = connection.GetAllItemsFromSet("recurring-jobs");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new InvalidOperationException(
+                "Hangfire's job storage cannot be used; is its schema installed? Run the migrate step (`Exchange.Api migrate`).", ex);
+        }
+
+        var manager = new RecurringJobManager(storage);
+        foreach (var job in jobs)
+        {
+            var cron = JobSchedule.ToCron(job.Options(services).Interval);
+            var method = job.JobType.GetMethod(nameof(ExchangeJob.ExecuteAsync))!;
+            try
+            {
+                manager.AddOrUpdate(job.Name, new Hangfire.Common.Job(job.JobType, method, CancellationToken.None), cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+                manager.Trigger(job.Name);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Most likely the schema: a running service never creates it (docs/decisions/0301).
+                throw new InvalidOperationException(
+                    "Hangfire's job storage cannot be used; is its schema installed? Run the migrate step (`Exchange.Api migrate`).", ex);
+            }
+
+            logger.LogInformation("Recurring job {Job}: {Cron}", job.Name, cron);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Hangfire logs through one process-wide provider; this one outlives a host that is gone (tests start many).</summary>
+internal sealed class LaxLogProvider(ILoggerFactory factory) : Hangfire.Logging.ILogProvider
+{
+    private readonly AspNetCoreLogProvider _inner = new(factory);
+
+    public Hangfire.Logging.ILog GetLogger(string name)
+    {
+        try
+        {
+            return _inner.GetLogger(name);
+        }
+        catch (ObjectDisposedException)
+        {
+            return new Silent();
+        }
+    }
+
+    private sealed class Silent : Hangfire.Logging.ILog
+    {
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null) => false;
+    }
+}
