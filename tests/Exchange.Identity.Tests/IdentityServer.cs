@@ -9,6 +9,7 @@ using Exchange.Core.Identity;
 using Exchange.Identity;
 using Exchange.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,6 +62,7 @@ public sealed class IdentityServer : IAsyncDisposable
             ["Exchange:Identity:LoginAttemptsPerIpPerMinute"] = "1000",
             ["Exchange:Identity:TokenRequestsPerClientPerMinute"] = "1000",
             ["Exchange:Identity:FailedClientAuthenticationsPerMinute"] = "1000",
+            ["Exchange:Identity:FailedClientAuthenticationsPerAddressPerMinute"] = "1000",
         };
         foreach (var (key, value) in settings ?? [])
         {
@@ -84,6 +86,32 @@ public sealed class IdentityServer : IAsyncDisposable
 
     public HttpClient CreateClient() =>
         _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri(Issuer), AllowAutoRedirect = false, HandleCookies = false });
+
+    /// <summary>
+    /// Posts a form as if from <paramref name="address"/>: TestServer has no sockets, so the
+    /// request is built on the server's own HttpContext, which carries the remote address.
+    /// </summary>
+    public async Task<(int Status, IHeaderDictionary Headers)> PostFormFromAsync(
+        System.Net.IPAddress address, string path, IEnumerable<(string, string)> fields, AuthenticationHeaderValue? auth = null)
+    {
+        var body = await new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Item1, f.Item2))).ReadAsByteArrayAsync();
+        var context = await _factory.Server.SendAsync(c =>
+        {
+            c.Connection.RemoteIpAddress = address;
+            c.Request.Method = HttpMethods.Post;
+            c.Request.Scheme = "https";
+            c.Request.Host = new HostString("localhost");
+            c.Request.Path = path;
+            c.Request.ContentType = "application/x-www-form-urlencoded";
+            c.Request.ContentLength = body.Length;
+            c.Request.Body = new MemoryStream(body);
+            if (auth != null)
+            {
+                c.Request.Headers.Authorization = auth.ToString();
+            }
+        });
+        return (context.Response.StatusCode, context.Response.Headers);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -148,8 +148,9 @@ public static class ProtocolRequest
         HttpContext context, IFormCollection form, ClientAuthenticator authenticator, TokenRateLimiter rateLimiter, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("Exchange.Identity.ClientAuthentication");
-        var partition = "client:" + (ClaimedClientId(context.Request, form) ?? "?");
-        if (rateLimiter.Check(partition) is { } throttled)
+        var clientId = ClaimedClientId(context.Request, form) ?? "?";
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (rateLimiter.Check(clientId, address) is { } throttled)
         {
             logger.LogWarning("Requests throttled for client {ClientId} on {Path}", TokenEndpoint.LogSafe(ClaimedClientId(context.Request, form)), context.Request.Path.Value);
             return new ClientAuthentication(null, throttled, null);
@@ -158,7 +159,7 @@ public static class ProtocolRequest
         var authentication = await authenticator.AuthenticateAsync(context.Request, form, context.RequestAborted);
         if (authentication.Client == null)
         {
-            rateLimiter.RecordFailure(partition);
+            rateLimiter.RecordFailure(clientId, address);
             logger.LogWarning("Client authentication failed for client {ClientId} on {Path}", TokenEndpoint.LogSafe(authentication.ClaimedClientId), context.Request.Path.Value);
         }
 
