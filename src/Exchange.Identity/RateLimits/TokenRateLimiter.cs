@@ -3,7 +3,7 @@ using System.Threading.RateLimiting;
 using Exchange.Identity.Configuration;
 using Microsoft.Extensions.Options;
 
-namespace Exchange.Identity.Protocol;
+namespace Exchange.Identity.RateLimits;
 
 /// <summary>
 /// Throttles the token, revocation and introspection endpoints per claimed client id, before the
@@ -74,7 +74,7 @@ public sealed class TokenRateLimiter : IDisposable
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return OAuthJsonResult.Error("temporarily_unavailable", "Too many requests.", StatusCodes.Status429TooManyRequests).ExecuteAsync(httpContext);
+            return ProtocolGuard.ErrorAsync(httpContext, StatusCodes.Status429TooManyRequests, "temporarily_unavailable", "Too many requests.");
         }
     }
 }
