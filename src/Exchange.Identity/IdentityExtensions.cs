@@ -101,6 +101,7 @@ public static class IdentityExtensions
         services.AddSingleton<TokenRateLimiter>();
         services.AddHostedService<PortalClientRegistration>();
         services.AddHostedService<SigningKeyWarmUp>();
+        services.AddHostedService<TokenPruning>();
         return builder;
     }
 

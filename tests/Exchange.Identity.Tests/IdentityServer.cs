@@ -38,12 +38,15 @@ public sealed class IdentityServer : IAsyncDisposable
     public const string AppPostLogout = "https://app.example/signed-out";
 
     private readonly Factory _factory;
+    private readonly Dictionary<string, string?> _settings;
+    private bool _sharesDatabase;
 
-    private IdentityServer(TestDatabase database, Factory factory, TestClock clock)
+    private IdentityServer(TestDatabase database, Factory factory, TestClock clock, Dictionary<string, string?> settings)
     {
         Database = database;
         _factory = factory;
         Clock = clock;
+        _settings = settings;
     }
 
     public TestDatabase Database { get; }
@@ -71,13 +74,25 @@ public sealed class IdentityServer : IAsyncDisposable
 
         var clock = new TestClock();
         var factory = new Factory(database, all, clock);
-        var server = new IdentityServer(database, factory, clock);
+        var server = new IdentityServer(database, factory, clock, all);
         factory.CreateClient().Dispose();
         await using var db = database.CreateContext();
         await DemoSeed.SeedAsync(db, TimeProvider.System);
         await IdentityTokens.AddUserAppClientAsync(db, AppClient, AppSecret, AppRedirect, AppPostLogout);
         await IdentityTokens.AddUserAppClientAsync(db, OtherAppClient, AppSecret, AppRedirect, AppPostLogout);
         return server;
+    }
+
+    /// <summary>
+    /// A second Identity node on this one's database, with its own clock, caches and OpenIddict
+    /// options, as another process would have: what they share is only the database.
+    /// </summary>
+    public IdentityServer StartSecondNode()
+    {
+        var clock = new TestClock();
+        var factory = new Factory(Database, _settings, clock);
+        factory.CreateClient().Dispose();
+        return new IdentityServer(Database, factory, clock, _settings) { _sharesDatabase = true };
     }
 
     /// <summary>A client that keeps cookies like a browser and does not follow redirects, so each hop can be checked.</summary>
@@ -116,7 +131,10 @@ public sealed class IdentityServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _factory.DisposeAsync();
-        await Database.DisposeAsync();
+        if (!_sharesDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 
     private sealed class Factory(TestDatabase database, IDictionary<string, string?> settings, TestClock clock)
