@@ -24,6 +24,7 @@ export Exchange__Identity__PortalPostLogoutRedirectUri="${Exchange__Identity__Po
 export Exchange__Portal__ApiBaseUrl="${Exchange__Portal__ApiBaseUrl:-http://127.0.0.1:$api_port}"
 
 echo "Building..."
+dotnet tool restore >/dev/null
 for service in Identity Api Portal Jobs; do
   dotnet build "src/Exchange.$service/Exchange.$service.csproj" -c Release -nologo -v quiet -clp:"ErrorsOnly;NoSummary"
 done

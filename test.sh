@@ -45,6 +45,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 # No build servers outliving the run: CI waits for every process that holds its output.
 export MSBUILDDISABLENODEREUSE=1 UseSharedCompilation=false DOTNET_CLI_USE_MSBUILD_SERVER=0
 
+# The local tools (.config/dotnet-tools.json: dotnet-ef, for ./migrations.sh) come with the checkout.
+dotnet tool restore >/dev/null
 dotnet build Exchange.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 
 targets=("$@")

@@ -42,6 +42,29 @@ public sealed partial class ComposeTests
         Assert.Matches(new Regex(@"POSTGRES_PASSWORD: \$\{POSTGRES_PASSWORD:\?"), Compose);
     }
 
+    [Fact]
+    public void The_sql_server_variant_swaps_the_database_for_every_service_and_holds_no_secret()
+    {
+        var variant = File.ReadAllText(Path.Combine(Repository.Root, "docker-compose.sqlserver.yml"));
+
+        Assert.Matches(new Regex(@"^  sqlserver:\s*$", RegexOptions.Multiline), variant);
+        Assert.Contains("Exchange__Database__Provider: SqlServer", variant);
+        foreach (var service in new[] { "migrate", "identity", "api", "portal", "jobs" })
+        {
+            Assert.Matches(new Regex($"^  {service}:\\s*\\n    environment:", RegexOptions.Multiline), variant);
+        }
+
+        Assert.DoesNotContain("dev-", variant);
+        Assert.Matches(new Regex(@"MSSQL_SA_PASSWORD: \$\{MSSQL_SA_PASSWORD:\?"), variant);
+    }
+
+    [Fact]
+    public void Every_service_gets_the_key_ring_certificate_that_production_requires()
+    {
+        Assert.Contains("Exchange__DataProtection__CertificatePath: /run/secrets/keyring.pfx", Compose);
+        Assert.Equal(5, Regex.Matches(Compose, @"secrets: \[\{ source: keyring, target: keyring.pfx \}\]").Count);
+    }
+
     [GeneratedRegex(@"dockerfile:\s*(\S+)")]
     private static partial Regex DockerfileLine();
 

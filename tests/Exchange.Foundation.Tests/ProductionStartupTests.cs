@@ -41,6 +41,47 @@ public sealed class ProductionStartupTests
         Assert.Contains("Exchange:Demo:Seed", result.Output);
     }
 
+    [Fact]
+    public async Task Production_without_a_key_ring_certificate_exits_non_zero_naming_the_setting()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var result = await RunAsync("Exchange.Api", database, new() { ["Exchange__DataProtection__CertificatePath"] = "" });
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Exchange:DataProtection:CertificatePath", result.Output);
+    }
+
+    [Fact]
+    public async Task Sql_server_that_cannot_be_reached_exits_non_zero_with_a_clear_message()
+    {
+        // No SQL Server engine runs on these machines; an unreachable one is what can be shown here.
+        await using var database = await TestDatabase.CreateAsync();
+        var result = await RunAsync("Exchange.Api", database, new()
+        {
+            ["Exchange__Database__Provider"] = "SqlServer",
+            ["Exchange__Database__ConnectionString"] = "Server=tcp:127.0.0.1,1;Database=exchange;User ID=exchange;Password=unused;Connect Timeout=3;Encrypt=true",
+            ["Exchange__Database__StartupTimeout"] = "00:00:05",
+        });
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("SqlServer database named by Exchange:Database:ConnectionString cannot be reached", result.Output);
+        Assert.DoesNotContain("Password=unused", result.Output);
+    }
+
+    [Fact]
+    public async Task A_connection_string_the_provider_cannot_read_is_refused_at_start_naming_the_setting()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var result = await RunAsync("Exchange.Api", database, new()
+        {
+            ["Exchange__Database__Provider"] = "SqlServer",
+            ["Exchange__Database__ConnectionString"] = "Host=127.0.0.1;Database=exchange",
+        });
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Exchange:Database:ConnectionString", result.Output);
+    }
+
     private static Task<(int ExitCode, string Output)> RunAsync(string project, TestDatabase database, Dictionary<string, string> environment) =>
         ProcessRunner.RunServiceInProductionAsync(project, database, environment);
 }

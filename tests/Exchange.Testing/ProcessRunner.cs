@@ -50,6 +50,11 @@ public static class ProcessRunner
             ["Exchange__Database__Provider"] = database.Provider.ToString(),
             ["Exchange__Database__ConnectionString"] = database.ConnectionString,
         };
+        foreach (var (key, value) in TestCertificates.KeyRingEnvironment)
+        {
+            all[key] = value;
+        }
+
         foreach (var (key, value) in environment)
         {
             all[key] = value;

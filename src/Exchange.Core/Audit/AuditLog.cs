@@ -21,21 +21,14 @@ public sealed class AuditLog(ExchangeDbContext db, TimeProvider clock)
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    // Any fixed number: the key of PostgreSQL's transaction-scoped advisory lock on the chain's head.
-    private const long ChainLockKey = 0x45584348_41554454;
-
     /// <summary>
     /// Begins the transaction a change and its audit entries commit in, holding the chain's head
-    /// until commit so concurrent writers append one after another. SQLite's write transaction
-    /// is already exclusive; PostgreSQL takes an advisory lock.
+    /// until commit so concurrent writers append one after another (<see cref="ProviderStatements.LockAuditChainAsync"/>).
     /// </summary>
     public async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAsync(CancellationToken cancellationToken = default)
     {
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ChainLockKey})", cancellationToken);
-        }
+        await ProviderStatements.LockAuditChainAsync(db, cancellationToken);
 
         return transaction;
     }

@@ -6,6 +6,7 @@ using Exchange.Core.Identity;
 using Exchange.Core.Jobs;
 using Exchange.Core.Members;
 using Exchange.Core.Webhooks;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +18,7 @@ namespace Exchange.Core.Data;
 /// so that a change, its audit entry and its outbox message commit together.
 /// </summary>
 public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> options)
-    : IdentityDbContext<ExchangeUser, IdentityRole<Guid>, Guid>(options)
+    : IdentityDbContext<ExchangeUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
     public DbSet<Member> Members => Set<Member>();
     public DbSet<Agreement> Agreements => Set<Agreement>();

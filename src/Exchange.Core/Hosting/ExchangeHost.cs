@@ -1,7 +1,5 @@
 using Exchange.Core.Data;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -45,10 +43,7 @@ public static class ExchangeHost
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<ExchangeDbContext>("database", tags: [ReadyTag]);
 
-        builder.Services.AddSingleton<DatabaseXmlRepository>();
-        builder.Services.AddDataProtection().SetApplicationName("exchange");
-        builder.Services.AddOptions<KeyManagementOptions>()
-            .Configure<DatabaseXmlRepository>((options, repository) => options.XmlRepository = repository);
+        builder.Services.AddExchangeKeyRing(KeyRingCertificate.Load(builder.Configuration));
 
         // Behind a load balancer only the proxies named in configuration are believed, so a
         // spoofed X-Forwarded-For changes neither rate-limit keys nor logged addresses.
@@ -112,6 +107,7 @@ public static class ExchangeHost
         try
         {
             CheckProductionSecrets(app);
+            CheckKeyRingCertificate(app);
             var seedDemo = app.Configuration.GetValue("Exchange:Demo:Seed", false);
             if (seedDemo && app.Environment.IsProduction())
             {
@@ -125,6 +121,7 @@ public static class ExchangeHost
             if (migrateOnly || options.MigrateOnStart)
             {
                 await DatabaseMigrator.MigrateAsync(app.Services);
+                KeyRing.EnsureCurrentKey(app.Services, TimeProvider.System);
                 if (seedDemo)
                 {
                     await using var scope = app.Services.CreateAsyncScope();
@@ -140,6 +137,14 @@ public static class ExchangeHost
 
             await app.RunAsync();
             return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            // A setting failed its validation: say which, as for any other refusal.
+            var reasons = string.Join(" ", ex.Failures);
+            logger.LogCritical("Refusing to start: {Reason}", reasons);
+            await Console.Error.WriteLineAsync($"Refusing to start: {reasons}");
+            return 1;
         }
         catch (StartupException ex)
         {
@@ -163,6 +168,22 @@ public static class ExchangeHost
             {
                 throw new StartupException($"setting '{key}' holds no value or a development value. Set a real secret through the environment ({key.Replace(":", "__")}).");
             }
+        }
+    }
+
+    /// <summary>Production keeps the key ring encrypted at rest: no certificate, no start.</summary>
+    private static void CheckKeyRingCertificate(WebApplication app)
+    {
+        var certificate = app.Services.GetRequiredService<KeyRingCertificate>();
+        if (certificate.Problem is { } problem)
+        {
+            throw new StartupException(problem + ".");
+        }
+
+        if (app.Environment.IsProduction() && certificate.Current is null)
+        {
+            throw new StartupException($"setting '{KeyRingOptions.Section}:CertificatePath' is empty, but Production encrypts the data-protection keys at rest. " +
+                $"Name a PKCS#12 file with a private key ({KeyRingOptions.Section.Replace(":", "__")}__CertificatePath) and its password ({KeyRingOptions.Section.Replace(":", "__")}__CertificatePassword).");
         }
     }
 

@@ -140,10 +140,3 @@ public sealed class RevokedToken
     public required string ClientId { get; init; }
     public DateTime ExpiresAt { get; init; }
 }
-
-/// <summary>A data-protection key ring entry, shared by every node of every service.</summary>
-public sealed class DataProtectionKey
-{
-    public required string FriendlyName { get; init; }
-    public required string Xml { get; init; }
-}

@@ -9,9 +9,8 @@ namespace Exchange.Jobs.Purge;
 
 /// <summary>
 /// Purges concluded cases whose retention has passed, in bounded batches of one transaction each
-/// (<see cref="CasePurger"/>), then makes sure the purged bytes leave the database files: SQLite
-/// overwrites freed pages (secure_delete is on for every connection) and the WAL, which still holds
-/// the old pages, is checkpointed and truncated; PostgreSQL vacuums the tables that held case data.
+/// (<see cref="CasePurger"/>), then makes sure the purged bytes leave the database files
+/// (<see cref="ProviderStatements.ScrubFreedPagesAsync"/> says how on each provider).
 /// </summary>
 [DisallowConcurrentExecution]
 public sealed class PurgeJob(
@@ -39,26 +38,12 @@ public sealed class PurgeJob(
             }
         }
 
-        await ScrubFilesAsync(db, cancellationToken);
+        await ProviderStatements.ScrubFreedPagesAsync(db, cancellationToken);
         if (purged > 0)
         {
             Logger.LogInformation("Purged {Count} case(s)", purged);
         }
 
         return purged;
-    }
-
-    /// <summary>Removes what deleted rows leave behind in the database files.</summary>
-    public static async Task ScrubFilesAsync(ExchangeDbContext db, CancellationToken cancellationToken)
-    {
-        if (db.Database.IsSqlite())
-        {
-            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken);
-        }
-        else if (db.Database.IsNpgsql())
-        {
-            // VACUUM cannot run inside a transaction; outside one each statement is its own.
-            await db.Database.ExecuteSqlRawAsync("VACUUM cases, case_fields, withheld_fields, case_notes, idempotency_records", cancellationToken);
-        }
     }
 }

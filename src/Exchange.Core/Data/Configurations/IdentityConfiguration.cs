@@ -1,5 +1,6 @@
 using Exchange.Core.Identity;
 using Exchange.Core.Members;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -76,14 +77,17 @@ internal sealed class RevokedTokenConfiguration : IEntityTypeConfiguration<Revok
     }
 }
 
+/// <summary>
+/// The data-protection key ring (Microsoft.AspNetCore.DataProtection.EntityFrameworkCore's entity),
+/// shared by every node of every service; in Production each key's XML is encrypted by a certificate.
+/// </summary>
 internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<DataProtectionKey>
 {
     public void Configure(EntityTypeBuilder<DataProtectionKey> builder)
     {
         builder.ToTable("data_protection_keys");
-        builder.HasKey(k => k.FriendlyName);
+        builder.HasKey(k => k.Id);
         builder.Property(k => k.FriendlyName).HasMaxLength(200);
-        builder.Property(k => k.Xml).HasMaxLength(8000);
     }
 }
 

@@ -1,19 +1,19 @@
 using System.Text;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 
-namespace Exchange.Core.Data.Migrations;
+namespace Exchange.Core.Data;
 
 /// <summary>
 /// The tables of Quartz.NET's ADO.NET job store (qrtz_*), which Exchange.Jobs schedules on.
-/// They are Quartz's, not the EF model's, so the DDL is issued per provider from Quartz's
-/// documented schema (3.x, with the optional execution-group and node-affinity columns that
-/// Quartz probes for). Table names are lower case: PostgreSQL folds Quartz's unquoted names to
-/// lower case, and SQLite compares them without case.
+/// They are Quartz's, not the EF model's, so the SQLite and PostgreSQL migrations named
+/// QuartzJobStore issue this DDL from Quartz's documented schema (3.x, with the optional
+/// execution-group and node-affinity columns that Quartz probes for). Table names are lower
+/// case: PostgreSQL folds Quartz's unquoted names to lower case, and SQLite compares them
+/// without case. Each statement ends with a semicolon so the operators' SQL scripts run as
+/// written. Goes with Quartz: the migrations calling it then keep an empty body.
 /// </summary>
-[DbContext(typeof(ExchangeDbContext))]
-[Migration("20261122030000_QuartzJobStore")]
-public sealed class QuartzJobStore : Migration
+public static class QuartzJobStoreSchema
+
 {
     private enum Col
     {
@@ -117,17 +117,17 @@ public sealed class QuartzJobStore : Migration
         ("idx_qrtz_ft_job_req_recovery", "qrtz_fired_triggers", "sched_name, requests_recovery"),
     ];
 
-    protected override void Up(MigrationBuilder migrationBuilder)
+    public static void Up(MigrationBuilder migrationBuilder)
     {
         var sqlite = IsSqlite(migrationBuilder);
         foreach (var table in Tables)
         {
-            migrationBuilder.Sql(CreateTable(table, sqlite));
+            migrationBuilder.Sql(CreateTable(table, sqlite) + ";");
         }
 
         foreach (var (name, table, columns) in Indexes)
         {
-            migrationBuilder.Sql($"CREATE INDEX {name} ON {table} ({columns})");
+            migrationBuilder.Sql($"CREATE INDEX {name} ON {table} ({columns});");
         }
 
         if (sqlite)
@@ -138,16 +138,16 @@ public sealed class QuartzJobStore : Migration
             {
                 migrationBuilder.Sql(
                     $"CREATE TRIGGER {child.Name}_cascade AFTER DELETE ON qrtz_triggers BEGIN " +
-                    $"DELETE FROM {child.Name} WHERE sched_name = OLD.sched_name AND trigger_name = OLD.trigger_name AND trigger_group = OLD.trigger_group; END");
+                    $"DELETE FROM {child.Name} WHERE sched_name = OLD.sched_name AND trigger_name = OLD.trigger_name AND trigger_group = OLD.trigger_group; END;");
             }
         }
     }
 
-    protected override void Down(MigrationBuilder migrationBuilder)
+    public static void Down(MigrationBuilder migrationBuilder)
     {
         foreach (var table in Tables.Reverse())
         {
-            migrationBuilder.Sql($"DROP TABLE IF EXISTS {table.Name}");
+            migrationBuilder.Sql($"DROP TABLE IF EXISTS {table.Name};");
         }
     }
 

@@ -1,0 +1,994 @@
+﻿CREATE TABLE IF NOT EXISTS __ef_migrations (
+    "MigrationId" character varying(150) NOT NULL,
+    "ProductVersion" character varying(32) NOT NULL,
+    CONSTRAINT "PK___ef_migrations" PRIMARY KEY ("MigrationId")
+);
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE "AspNetRoles" (
+        "Id" uuid NOT NULL,
+        "Name" character varying(256),
+        "NormalizedName" character varying(256),
+        "ConcurrencyStamp" text,
+        CONSTRAINT "PK_AspNetRoles" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE "AspNetUsers" (
+        "Id" uuid NOT NULL,
+        "MemberId" character varying(64) NOT NULL,
+        "DisplayName" character varying(200) NOT NULL,
+        "IsActive" boolean NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "UserName" character varying(256),
+        "NormalizedUserName" character varying(256),
+        "Email" character varying(256),
+        "NormalizedEmail" character varying(256),
+        "EmailConfirmed" boolean NOT NULL,
+        "PasswordHash" text,
+        "SecurityStamp" text,
+        "ConcurrencyStamp" text,
+        "PhoneNumber" text,
+        "PhoneNumberConfirmed" boolean NOT NULL,
+        "TwoFactorEnabled" boolean NOT NULL,
+        "LockoutEnd" timestamp with time zone,
+        "LockoutEnabled" boolean NOT NULL,
+        "AccessFailedCount" integer NOT NULL,
+        CONSTRAINT "PK_AspNetUsers" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE agreements (
+        "Id" uuid NOT NULL,
+        "Kind" character varying(40) NOT NULL,
+        "DocumentReference" character varying(500) NOT NULL,
+        "DocumentSha256" character varying(64) NOT NULL,
+        "Version" character varying(40) NOT NULL,
+        "EffectiveFrom" timestamp with time zone NOT NULL,
+        "ExpiresAt" timestamp with time zone NOT NULL,
+        "Status" character varying(40) NOT NULL,
+        "PermittedCategories" character varying(200) NOT NULL,
+        "PermittedRegions" character varying(500) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "TerminatedAt" timestamp with time zone,
+        "TerminationReason" character varying(1000),
+        "ExpiryNotifiedAt" timestamp with time zone,
+        CONSTRAINT "PK_agreements" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE audit_entries (
+        "Sequence" bigint NOT NULL,
+        "OccurredAt" timestamp with time zone NOT NULL,
+        "ActorMemberId" character varying(64) NOT NULL,
+        "ActorId" character varying(200) NOT NULL,
+        "Action" character varying(64) NOT NULL,
+        "ObjectType" character varying(64) NOT NULL,
+        "ObjectId" character varying(200),
+        "CaseId" uuid,
+        "Details" character varying(4000),
+        "PreviousHash" character varying(64) NOT NULL,
+        "Hash" character varying(64) NOT NULL,
+        CONSTRAINT "PK_audit_entries" PRIMARY KEY ("Sequence")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE data_protection_keys (
+        "FriendlyName" character varying(200) NOT NULL,
+        "Xml" character varying(8000) NOT NULL,
+        CONSTRAINT "PK_data_protection_keys" PRIMARY KEY ("FriendlyName")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE idempotency_records (
+        "MemberId" character varying(64) NOT NULL,
+        "ClientId" character varying(200) NOT NULL,
+        "Key" character varying(200) NOT NULL,
+        "RequestHash" character varying(64) NOT NULL,
+        "StatusCode" integer,
+        "ResponseBody" text,
+        "Location" character varying(500),
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "CompletedAt" timestamp with time zone,
+        CONSTRAINT "PK_idempotency_records" PRIMARY KEY ("MemberId", "ClientId", "Key")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE job_runs (
+        "Id" uuid NOT NULL,
+        "JobName" character varying(100) NOT NULL,
+        "Node" character varying(200) NOT NULL,
+        "StartedAt" timestamp with time zone NOT NULL,
+        "FinishedAt" timestamp with time zone,
+        "ItemsProcessed" integer NOT NULL,
+        "Failed" boolean NOT NULL,
+        "Error" character varying(2000),
+        CONSTRAINT "PK_job_runs" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE members (
+        "Id" character varying(64) NOT NULL,
+        "LegalName" character varying(200) NOT NULL,
+        "Region" character varying(16) NOT NULL,
+        "SupportContact" character varying(320),
+        "EscalationContact" character varying(320),
+        "Retention" interval,
+        "IntakePolicy" character varying(8000) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_members" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE oauth_clients (
+        "ClientId" character varying(100) NOT NULL,
+        "DisplayName" character varying(200) NOT NULL,
+        "MemberId" character varying(64) NOT NULL,
+        "Type" character varying(40) NOT NULL,
+        "SecretHash" character varying(64),
+        "PreviousSecretHash" character varying(64),
+        "PreviousSecretExpiresAt" timestamp with time zone,
+        "AllowedGrantTypes" character varying(500) NOT NULL,
+        "AllowedScopes" character varying(2000) NOT NULL,
+        "RedirectUris" character varying(4000) NOT NULL,
+        "PostLogoutRedirectUris" character varying(4000) NOT NULL,
+        "Roles" character varying(500) NOT NULL,
+        "FirstParty" boolean NOT NULL,
+        "IsActive" boolean NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_oauth_clients" PRIMARY KEY ("ClientId")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE outbox_messages (
+        "Id" uuid NOT NULL,
+        "EventType" character varying(64) NOT NULL,
+        "CaseId" uuid,
+        "RecipientMemberIds" character varying(500) NOT NULL,
+        "Payload" character varying(4000) NOT NULL,
+        "OccurredAt" timestamp with time zone NOT NULL,
+        "ProcessedAt" timestamp with time zone,
+        CONSTRAINT "PK_outbox_messages" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE persisted_grants (
+        "KeyHash" character varying(64) NOT NULL,
+        "Type" character varying(40) NOT NULL,
+        "ClientId" character varying(100) NOT NULL,
+        "SubjectId" character varying(100),
+        "FamilyId" uuid NOT NULL,
+        "Data" character varying(8000) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "ExpiresAt" timestamp with time zone NOT NULL,
+        "ConsumedAt" timestamp with time zone,
+        "RevokedAt" timestamp with time zone,
+        CONSTRAINT "PK_persisted_grants" PRIMARY KEY ("KeyHash")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE portal_sessions (
+        "Key" character varying(64) NOT NULL,
+        "ProtectedTicket" text NOT NULL,
+        "SubjectId" character varying(200),
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "UpdatedAt" timestamp with time zone NOT NULL,
+        "ExpiresAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_portal_sessions" PRIMARY KEY ("Key")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE revoked_tokens (
+        "Jti" character varying(100) NOT NULL,
+        "ClientId" character varying(100) NOT NULL,
+        "ExpiresAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_revoked_tokens" PRIMARY KEY ("Jti")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE signing_keys (
+        "KeyId" character varying(100) NOT NULL,
+        "Algorithm" character varying(16) NOT NULL,
+        "ProtectedPrivateKey" character varying(8000) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "ActivatesAt" timestamp with time zone NOT NULL,
+        "RetiresAt" timestamp with time zone NOT NULL,
+        "ExpiresAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_signing_keys" PRIMARY KEY ("KeyId")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE tombstones (
+        "CaseId" uuid NOT NULL,
+        "SubmittingMemberId" character varying(64) NOT NULL,
+        "ReceivingMemberId" character varying(64) NOT NULL,
+        "SubmitterInitials" character varying(8) NOT NULL,
+        "ReceiverInitials" character varying(8),
+        "CustomerOrganisation" character varying(200),
+        "Summary" character varying(200),
+        "StepsTaken" character varying(8000),
+        "Conclusion" character varying(8000),
+        "Outcome" character varying(40) NOT NULL,
+        "OpenedAt" timestamp with time zone NOT NULL,
+        "ConcludedAt" timestamp with time zone,
+        "PurgedAt" timestamp with time zone NOT NULL,
+        "NotificationsSent" integer NOT NULL,
+        "LastNotifiedAt" timestamp with time zone,
+        CONSTRAINT "PK_tombstones" PRIMARY KEY ("CaseId")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE webhook_subscriptions (
+        "Id" uuid NOT NULL,
+        "MemberId" character varying(64) NOT NULL,
+        "Url" character varying(2000) NOT NULL,
+        "EventTypes" character varying(2000) NOT NULL,
+        "ProtectedSecret" character varying(2000) NOT NULL,
+        "PreviousProtectedSecret" character varying(2000),
+        "PreviousSecretExpiresAt" timestamp with time zone,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "DisabledAt" timestamp with time zone,
+        "DisabledReason" character varying(500),
+        CONSTRAINT "PK_webhook_subscriptions" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE "AspNetRoleClaims" (
+        "Id" integer GENERATED BY DEFAULT AS IDENTITY,
+        "RoleId" uuid NOT NULL,
+        "ClaimType" text,
+        "ClaimValue" text,
+        CONSTRAINT "PK_AspNetRoleClaims" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_AspNetRoleClaims_AspNetRoles_RoleId" FOREIGN KEY ("RoleId") REFERENCES "AspNetRoles" ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE "AspNetUserClaims" (
+        "Id" integer GENERATED BY DEFAULT AS IDENTITY,
+        "UserId" uuid NOT NULL,
+        "ClaimType" text,
+        "ClaimValue" text,
+        CONSTRAINT "PK_AspNetUserClaims" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_AspNetUserClaims_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE "AspNetUserLogins" (
+        "LoginProvider" text NOT NULL,
+        "ProviderKey" text NOT NULL,
+        "ProviderDisplayName" text,
+        "UserId" uuid NOT NULL,
+        CONSTRAINT "PK_AspNetUserLogins" PRIMARY KEY ("LoginProvider", "ProviderKey"),
+        CONSTRAINT "FK_AspNetUserLogins_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE "AspNetUserRoles" (
+        "UserId" uuid NOT NULL,
+        "RoleId" uuid NOT NULL,
+        CONSTRAINT "PK_AspNetUserRoles" PRIMARY KEY ("UserId", "RoleId"),
+        CONSTRAINT "FK_AspNetUserRoles_AspNetRoles_RoleId" FOREIGN KEY ("RoleId") REFERENCES "AspNetRoles" ("Id") ON DELETE CASCADE,
+        CONSTRAINT "FK_AspNetUserRoles_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE "AspNetUserTokens" (
+        "UserId" uuid NOT NULL,
+        "LoginProvider" text NOT NULL,
+        "Name" text NOT NULL,
+        "Value" text,
+        CONSTRAINT "PK_AspNetUserTokens" PRIMARY KEY ("UserId", "LoginProvider", "Name"),
+        CONSTRAINT "FK_AspNetUserTokens_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE agreement_parties (
+        "AgreementId" uuid NOT NULL,
+        "PartyId" character varying(64) NOT NULL,
+        "SignerName" character varying(200),
+        "SignerRole" character varying(200),
+        "SignedAt" timestamp with time zone,
+        CONSTRAINT "PK_agreement_parties" PRIMARY KEY ("AgreementId", "PartyId"),
+        CONSTRAINT "FK_agreement_parties_agreements_AgreementId" FOREIGN KEY ("AgreementId") REFERENCES agreements ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE customer_authorisations (
+        "Id" uuid NOT NULL,
+        "SubmittingMemberId" character varying(64) NOT NULL,
+        "CustomerOrganisation" character varying(200) NOT NULL,
+        "AuthorisedByName" character varying(200) NOT NULL,
+        "AuthorisedByRole" character varying(200),
+        "AuthorisedByEmail" character varying(320),
+        "ReceivingMemberIds" character varying(2000) NOT NULL,
+        "Purpose" character varying(1000) NOT NULL,
+        "CaptureMethod" character varying(40) NOT NULL,
+        "EvidenceReference" character varying(500) NOT NULL,
+        "DataCategories" character varying(200) NOT NULL,
+        "AllowedRegions" character varying(500) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "ExpiresAt" timestamp with time zone NOT NULL,
+        "WithdrawnAt" timestamp with time zone,
+        "RestrictedAt" timestamp with time zone,
+        CONSTRAINT "PK_customer_authorisations" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_customer_authorisations_members_SubmittingMemberId" FOREIGN KEY ("SubmittingMemberId") REFERENCES members ("Id") ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE purge_receipts (
+        "CaseId" uuid NOT NULL,
+        "MemberId" character varying(64) NOT NULL,
+        "ConfirmedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_purge_receipts" PRIMARY KEY ("CaseId", "MemberId"),
+        CONSTRAINT "FK_purge_receipts_tombstones_CaseId" FOREIGN KEY ("CaseId") REFERENCES tombstones ("CaseId") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE webhook_deliveries (
+        "Id" uuid NOT NULL,
+        "SubscriptionId" uuid NOT NULL,
+        "MemberId" character varying(64) NOT NULL,
+        "OutboxMessageId" uuid NOT NULL,
+        "MessageId" character varying(100) NOT NULL,
+        "EventType" character varying(64) NOT NULL,
+        "Payload" character varying(4000) NOT NULL,
+        "Status" character varying(40) NOT NULL,
+        "Attempts" integer NOT NULL,
+        "NextAttemptAt" timestamp with time zone NOT NULL,
+        "LastAttemptAt" timestamp with time zone,
+        "LastStatusCode" integer,
+        "LastError" character varying(1000),
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "DeliveredAt" timestamp with time zone,
+        "LockedUntil" timestamp with time zone,
+        CONSTRAINT "PK_webhook_deliveries" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_webhook_deliveries_webhook_subscriptions_SubscriptionId" FOREIGN KEY ("SubscriptionId") REFERENCES webhook_subscriptions ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE cases (
+        "Id" uuid NOT NULL,
+        "SubmittingMemberId" character varying(64) NOT NULL,
+        "ReceivingMemberId" character varying(64) NOT NULL,
+        "CustomerAuthorisationId" uuid NOT NULL,
+        "Severity" integer NOT NULL,
+        "Status" character varying(40) NOT NULL,
+        "SubmitterCaseReference" character varying(100) NOT NULL,
+        "ReceiverCaseReference" character varying(100),
+        "OpenedBy" character varying(200) NOT NULL,
+        "OpenedByInitials" character varying(8) NOT NULL,
+        "ReceiverInitials" character varying(8),
+        "RejectionReason" character varying(4000),
+        "HaltReason" character varying(1000),
+        "StepsTaken" character varying(8000),
+        "Conclusion" character varying(8000),
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "UpdatedAt" timestamp with time zone NOT NULL,
+        "ResponseDueAt" timestamp with time zone,
+        "DeadlineNotifiedAt" timestamp with time zone,
+        "ConcludedAt" timestamp with time zone,
+        "PurgeDueAt" timestamp with time zone,
+        "Version" uuid NOT NULL,
+        CONSTRAINT "PK_cases" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_cases_customer_authorisations_CustomerAuthorisationId" FOREIGN KEY ("CustomerAuthorisationId") REFERENCES customer_authorisations ("Id") ON DELETE RESTRICT,
+        CONSTRAINT "FK_cases_members_ReceivingMemberId" FOREIGN KEY ("ReceivingMemberId") REFERENCES members ("Id") ON DELETE RESTRICT,
+        CONSTRAINT "FK_cases_members_SubmittingMemberId" FOREIGN KEY ("SubmittingMemberId") REFERENCES members ("Id") ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE case_fields (
+        "CaseId" uuid NOT NULL,
+        "Name" character varying(64) NOT NULL,
+        "Category" character varying(40) NOT NULL,
+        "Value" character varying(16000) NOT NULL,
+        CONSTRAINT "PK_case_fields" PRIMARY KEY ("CaseId", "Name"),
+        CONSTRAINT "FK_case_fields_cases_CaseId" FOREIGN KEY ("CaseId") REFERENCES cases ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE case_notes (
+        "Id" uuid NOT NULL,
+        "CaseId" uuid NOT NULL,
+        "AuthorMemberId" character varying(64) NOT NULL,
+        "AuthorId" character varying(200) NOT NULL,
+        "AuthorInitials" character varying(8) NOT NULL,
+        "Kind" character varying(40) NOT NULL,
+        "Body" character varying(8000) NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_case_notes" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_case_notes_cases_CaseId" FOREIGN KEY ("CaseId") REFERENCES cases ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE TABLE withheld_fields (
+        "CaseId" uuid NOT NULL,
+        "Name" character varying(64) NOT NULL,
+        "Reason" character varying(64) NOT NULL,
+        CONSTRAINT "PK_withheld_fields" PRIMARY KEY ("CaseId", "Name"),
+        CONSTRAINT "FK_withheld_fields_cases_CaseId" FOREIGN KEY ("CaseId") REFERENCES cases ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_AspNetRoleClaims_RoleId" ON "AspNetRoleClaims" ("RoleId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE UNIQUE INDEX "RoleNameIndex" ON "AspNetRoles" ("NormalizedName");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_AspNetUserClaims_UserId" ON "AspNetUserClaims" ("UserId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_AspNetUserLogins_UserId" ON "AspNetUserLogins" ("UserId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_AspNetUserRoles_RoleId" ON "AspNetUserRoles" ("RoleId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "EmailIndex" ON "AspNetUsers" ("NormalizedEmail");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_AspNetUsers_MemberId" ON "AspNetUsers" ("MemberId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE UNIQUE INDEX "UserNameIndex" ON "AspNetUsers" ("NormalizedUserName");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_agreement_parties_PartyId" ON agreement_parties ("PartyId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_agreements_Status_ExpiresAt" ON agreements ("Status", "ExpiresAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_audit_entries_ActorId_OccurredAt" ON audit_entries ("ActorId", "OccurredAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_audit_entries_CaseId" ON audit_entries ("CaseId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_case_notes_CaseId_CreatedAt" ON case_notes ("CaseId", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_cases_CustomerAuthorisationId" ON cases ("CustomerAuthorisationId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_cases_PurgeDueAt" ON cases ("PurgeDueAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_cases_ReceivingMemberId_Id" ON cases ("ReceivingMemberId", "Id");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_cases_Status_ResponseDueAt" ON cases ("Status", "ResponseDueAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_cases_SubmittingMemberId_Id" ON cases ("SubmittingMemberId", "Id");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_customer_authorisations_AuthorisedByEmail" ON customer_authorisations ("AuthorisedByEmail");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_customer_authorisations_SubmittingMemberId" ON customer_authorisations ("SubmittingMemberId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_idempotency_records_CreatedAt" ON idempotency_records ("CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_job_runs_JobName_StartedAt" ON job_runs ("JobName", "StartedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_oauth_clients_MemberId" ON oauth_clients ("MemberId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_outbox_messages_ProcessedAt" ON outbox_messages ("ProcessedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_persisted_grants_ExpiresAt" ON persisted_grants ("ExpiresAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_persisted_grants_FamilyId" ON persisted_grants ("FamilyId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_persisted_grants_SubjectId" ON persisted_grants ("SubjectId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_portal_sessions_ExpiresAt" ON portal_sessions ("ExpiresAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_portal_sessions_SubjectId" ON portal_sessions ("SubjectId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_revoked_tokens_ExpiresAt" ON revoked_tokens ("ExpiresAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_tombstones_ReceivingMemberId" ON tombstones ("ReceivingMemberId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_tombstones_SubmittingMemberId" ON tombstones ("SubmittingMemberId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_webhook_deliveries_MemberId_CreatedAt" ON webhook_deliveries ("MemberId", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE UNIQUE INDEX "IX_webhook_deliveries_OutboxMessageId_SubscriptionId" ON webhook_deliveries ("OutboxMessageId", "SubscriptionId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_webhook_deliveries_Status_NextAttemptAt" ON webhook_deliveries ("Status", "NextAttemptAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_webhook_deliveries_SubscriptionId" ON webhook_deliveries ("SubscriptionId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    CREATE INDEX "IX_webhook_subscriptions_MemberId" ON webhook_subscriptions ("MemberId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095542_Baseline') THEN
+    INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
+    VALUES ('20261130095542_Baseline', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE TABLE qrtz_job_details (sched_name TEXT NOT NULL, job_name TEXT NOT NULL, job_group TEXT NOT NULL, description TEXT NULL, job_class_name TEXT NOT NULL, is_durable BOOL NOT NULL, is_nonconcurrent BOOL NOT NULL, is_update_data BOOL NOT NULL, requests_recovery BOOL NOT NULL, job_data BYTEA NULL, PRIMARY KEY (sched_name, job_name, job_group));
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE TABLE qrtz_triggers (sched_name TEXT NOT NULL, trigger_name TEXT NOT NULL, trigger_group TEXT NOT NULL, job_name TEXT NOT NULL, job_group TEXT NOT NULL, description TEXT NULL, next_fire_time BIGINT NULL, prev_fire_time BIGINT NULL, priority INTEGER NULL, trigger_state TEXT NOT NULL, trigger_type TEXT NOT NULL, start_time BIGINT NOT NULL, end_time BIGINT NULL, calendar_name TEXT NULL, misfire_instr INTEGER NULL, misfire_orig_fire_time BIGINT NULL, execution_group TEXT NULL, preferred_node TEXT NULL, preferred_node_auto BOOL NOT NULL DEFAULT FALSE, job_data BYTEA NULL, PRIMARY KEY (sched_name, trigger_name, trigger_group), FOREIGN KEY (sched_name, job_name, job_group) REFERENCES qrtz_job_details (sched_name, job_name, job_group));
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE TABLE qrtz_simple_triggers (sched_name TEXT NOT NULL, trigger_name TEXT NOT NULL, trigger_group TEXT NOT NULL, repeat_count BIGINT NOT NULL, repeat_interval BIGINT NOT NULL, times_triggered BIGINT NOT NULL, PRIMARY KEY (sched_name, trigger_name, trigger_group), FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE TABLE qrtz_simprop_triggers (sched_name TEXT NOT NULL, trigger_name TEXT NOT NULL, trigger_group TEXT NOT NULL, str_prop_1 TEXT NULL, str_prop_2 TEXT NULL, str_prop_3 TEXT NULL, int_prop_1 INTEGER NULL, int_prop_2 INTEGER NULL, long_prop_1 BIGINT NULL, long_prop_2 BIGINT NULL, dec_prop_1 NUMERIC NULL, dec_prop_2 NUMERIC NULL, bool_prop_1 BOOL NULL, bool_prop_2 BOOL NULL, time_zone_id TEXT NULL, PRIMARY KEY (sched_name, trigger_name, trigger_group), FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE TABLE qrtz_cron_triggers (sched_name TEXT NOT NULL, trigger_name TEXT NOT NULL, trigger_group TEXT NOT NULL, cron_expression TEXT NOT NULL, time_zone_id TEXT NULL, PRIMARY KEY (sched_name, trigger_name, trigger_group), FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE TABLE qrtz_blob_triggers (sched_name TEXT NOT NULL, trigger_name TEXT NOT NULL, trigger_group TEXT NOT NULL, blob_data BYTEA NULL, PRIMARY KEY (sched_name, trigger_name, trigger_group), FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE TABLE qrtz_calendars (sched_name TEXT NOT NULL, calendar_name TEXT NOT NULL, calendar BYTEA NOT NULL, PRIMARY KEY (sched_name, calendar_name));
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE TABLE qrtz_paused_trigger_grps (sched_name TEXT NOT NULL, trigger_group TEXT NOT NULL, PRIMARY KEY (sched_name, trigger_group));
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE TABLE qrtz_fired_triggers (sched_name TEXT NOT NULL, entry_id TEXT NOT NULL, trigger_name TEXT NOT NULL, trigger_group TEXT NOT NULL, instance_name TEXT NOT NULL, fired_time BIGINT NOT NULL, sched_time BIGINT NOT NULL, priority INTEGER NOT NULL, state TEXT NOT NULL, job_name TEXT NULL, job_group TEXT NULL, is_nonconcurrent BOOL NULL, requests_recovery BOOL NULL, execution_group TEXT NULL, PRIMARY KEY (sched_name, entry_id));
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE TABLE qrtz_scheduler_state (sched_name TEXT NOT NULL, instance_name TEXT NOT NULL, last_checkin_time BIGINT NOT NULL, checkin_interval BIGINT NOT NULL, PRIMARY KEY (sched_name, instance_name));
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE TABLE qrtz_locks (sched_name TEXT NOT NULL, lock_name TEXT NOT NULL, PRIMARY KEY (sched_name, lock_name));
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE INDEX idx_qrtz_j_req_recovery ON qrtz_job_details (sched_name, requests_recovery);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE INDEX idx_qrtz_j_g_n ON qrtz_job_details (sched_name, job_group, job_name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE INDEX idx_qrtz_t_next_fire_time ON qrtz_triggers (sched_name, next_fire_time);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE INDEX idx_qrtz_t_state ON qrtz_triggers (sched_name, trigger_state);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE INDEX idx_qrtz_t_nft_st ON qrtz_triggers (sched_name, trigger_state, next_fire_time);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE INDEX idx_qrtz_t_g_n ON qrtz_triggers (sched_name, trigger_group, trigger_name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE INDEX idx_qrtz_ft_trig_nm_gp ON qrtz_fired_triggers (sched_name, trigger_name, trigger_group);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE INDEX idx_qrtz_ft_trig_inst_name ON qrtz_fired_triggers (sched_name, instance_name);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    CREATE INDEX idx_qrtz_ft_job_req_recovery ON qrtz_fired_triggers (sched_name, requests_recovery);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095757_QuartzJobStore') THEN
+    INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
+    VALUES ('20261130095757_QuartzJobStore', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095925_KeyRingOnDataProtectionStore') THEN
+    ALTER TABLE data_protection_keys DROP CONSTRAINT "PK_data_protection_keys";
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095925_KeyRingOnDataProtectionStore') THEN
+    ALTER TABLE data_protection_keys ALTER COLUMN "Xml" TYPE text;
+    ALTER TABLE data_protection_keys ALTER COLUMN "Xml" DROP NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095925_KeyRingOnDataProtectionStore') THEN
+    ALTER TABLE data_protection_keys ALTER COLUMN "FriendlyName" DROP NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095925_KeyRingOnDataProtectionStore') THEN
+    ALTER TABLE data_protection_keys ADD "Id" integer GENERATED BY DEFAULT AS IDENTITY;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095925_KeyRingOnDataProtectionStore') THEN
+    ALTER TABLE data_protection_keys ADD CONSTRAINT "PK_data_protection_keys" PRIMARY KEY ("Id");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130095925_KeyRingOnDataProtectionStore') THEN
+    INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
+    VALUES ('20261130095925_KeyRingOnDataProtectionStore', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -1,0 +1,933 @@
+﻿IF OBJECT_ID(N'[__ef_migrations]') IS NULL
+BEGIN
+    CREATE TABLE [__ef_migrations] (
+        [MigrationId] nvarchar(150) NOT NULL,
+        [ProductVersion] nvarchar(32) NOT NULL,
+        CONSTRAINT [PK___ef_migrations] PRIMARY KEY ([MigrationId])
+    );
+END;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [AspNetRoles] (
+        [Id] uniqueidentifier NOT NULL,
+        [Name] nvarchar(256) NULL,
+        [NormalizedName] nvarchar(256) NULL,
+        [ConcurrencyStamp] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetRoles] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [AspNetUsers] (
+        [Id] uniqueidentifier NOT NULL,
+        [MemberId] nvarchar(64) NOT NULL,
+        [DisplayName] nvarchar(200) NOT NULL,
+        [IsActive] bit NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [UserName] nvarchar(256) NULL,
+        [NormalizedUserName] nvarchar(256) NULL,
+        [Email] nvarchar(256) NULL,
+        [NormalizedEmail] nvarchar(256) NULL,
+        [EmailConfirmed] bit NOT NULL,
+        [PasswordHash] nvarchar(max) NULL,
+        [SecurityStamp] nvarchar(max) NULL,
+        [ConcurrencyStamp] nvarchar(max) NULL,
+        [PhoneNumber] nvarchar(max) NULL,
+        [PhoneNumberConfirmed] bit NOT NULL,
+        [TwoFactorEnabled] bit NOT NULL,
+        [LockoutEnd] datetimeoffset NULL,
+        [LockoutEnabled] bit NOT NULL,
+        [AccessFailedCount] int NOT NULL,
+        CONSTRAINT [PK_AspNetUsers] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [agreements] (
+        [Id] uniqueidentifier NOT NULL,
+        [Kind] nvarchar(40) NOT NULL,
+        [DocumentReference] nvarchar(500) NOT NULL,
+        [DocumentSha256] nvarchar(64) NOT NULL,
+        [Version] nvarchar(40) NOT NULL,
+        [EffectiveFrom] datetime2 NOT NULL,
+        [ExpiresAt] datetime2 NOT NULL,
+        [Status] nvarchar(40) NOT NULL,
+        [PermittedCategories] nvarchar(200) NOT NULL,
+        [PermittedRegions] nvarchar(500) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [TerminatedAt] datetime2 NULL,
+        [TerminationReason] nvarchar(1000) NULL,
+        [ExpiryNotifiedAt] datetime2 NULL,
+        CONSTRAINT [PK_agreements] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [audit_entries] (
+        [Sequence] bigint NOT NULL,
+        [OccurredAt] datetime2 NOT NULL,
+        [ActorMemberId] nvarchar(64) NOT NULL,
+        [ActorId] nvarchar(200) NOT NULL,
+        [Action] nvarchar(64) NOT NULL,
+        [ObjectType] nvarchar(64) NOT NULL,
+        [ObjectId] nvarchar(200) NULL,
+        [CaseId] uniqueidentifier NULL,
+        [Details] nvarchar(4000) NULL,
+        [PreviousHash] nvarchar(64) NOT NULL,
+        [Hash] nvarchar(64) NOT NULL,
+        CONSTRAINT [PK_audit_entries] PRIMARY KEY ([Sequence])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [data_protection_keys] (
+        [FriendlyName] nvarchar(200) NOT NULL,
+        [Xml] nvarchar(max) NOT NULL,
+        CONSTRAINT [PK_data_protection_keys] PRIMARY KEY ([FriendlyName])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [idempotency_records] (
+        [MemberId] nvarchar(64) NOT NULL,
+        [ClientId] nvarchar(200) NOT NULL,
+        [Key] nvarchar(200) NOT NULL,
+        [RequestHash] nvarchar(64) NOT NULL,
+        [StatusCode] int NULL,
+        [ResponseBody] nvarchar(max) NULL,
+        [Location] nvarchar(500) NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [CompletedAt] datetime2 NULL,
+        CONSTRAINT [PK_idempotency_records] PRIMARY KEY ([MemberId], [ClientId], [Key])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [job_runs] (
+        [Id] uniqueidentifier NOT NULL,
+        [JobName] nvarchar(100) NOT NULL,
+        [Node] nvarchar(200) NOT NULL,
+        [StartedAt] datetime2 NOT NULL,
+        [FinishedAt] datetime2 NULL,
+        [ItemsProcessed] int NOT NULL,
+        [Failed] bit NOT NULL,
+        [Error] nvarchar(2000) NULL,
+        CONSTRAINT [PK_job_runs] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [members] (
+        [Id] nvarchar(64) NOT NULL,
+        [LegalName] nvarchar(200) NOT NULL,
+        [Region] nvarchar(16) NOT NULL,
+        [SupportContact] nvarchar(320) NULL,
+        [EscalationContact] nvarchar(320) NULL,
+        [Retention] time NULL,
+        [IntakePolicy] nvarchar(max) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_members] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [oauth_clients] (
+        [ClientId] nvarchar(100) NOT NULL,
+        [DisplayName] nvarchar(200) NOT NULL,
+        [MemberId] nvarchar(64) NOT NULL,
+        [Type] nvarchar(40) NOT NULL,
+        [SecretHash] nvarchar(64) NULL,
+        [PreviousSecretHash] nvarchar(64) NULL,
+        [PreviousSecretExpiresAt] datetime2 NULL,
+        [AllowedGrantTypes] nvarchar(500) NOT NULL,
+        [AllowedScopes] nvarchar(2000) NOT NULL,
+        [RedirectUris] nvarchar(4000) NOT NULL,
+        [PostLogoutRedirectUris] nvarchar(4000) NOT NULL,
+        [Roles] nvarchar(500) NOT NULL,
+        [FirstParty] bit NOT NULL,
+        [IsActive] bit NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_oauth_clients] PRIMARY KEY ([ClientId])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [outbox_messages] (
+        [Id] uniqueidentifier NOT NULL,
+        [EventType] nvarchar(64) NOT NULL,
+        [CaseId] uniqueidentifier NULL,
+        [RecipientMemberIds] nvarchar(500) NOT NULL,
+        [Payload] nvarchar(4000) NOT NULL,
+        [OccurredAt] datetime2 NOT NULL,
+        [ProcessedAt] datetime2 NULL,
+        CONSTRAINT [PK_outbox_messages] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [persisted_grants] (
+        [KeyHash] nvarchar(64) NOT NULL,
+        [Type] nvarchar(40) NOT NULL,
+        [ClientId] nvarchar(100) NOT NULL,
+        [SubjectId] nvarchar(100) NULL,
+        [FamilyId] uniqueidentifier NOT NULL,
+        [Data] nvarchar(max) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [ExpiresAt] datetime2 NOT NULL,
+        [ConsumedAt] datetime2 NULL,
+        [RevokedAt] datetime2 NULL,
+        CONSTRAINT [PK_persisted_grants] PRIMARY KEY ([KeyHash])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [portal_sessions] (
+        [Key] nvarchar(64) NOT NULL,
+        [ProtectedTicket] nvarchar(max) NOT NULL,
+        [SubjectId] nvarchar(200) NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [UpdatedAt] datetime2 NOT NULL,
+        [ExpiresAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_portal_sessions] PRIMARY KEY ([Key])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [revoked_tokens] (
+        [Jti] nvarchar(100) NOT NULL,
+        [ClientId] nvarchar(100) NOT NULL,
+        [ExpiresAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_revoked_tokens] PRIMARY KEY ([Jti])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [signing_keys] (
+        [KeyId] nvarchar(100) NOT NULL,
+        [Algorithm] nvarchar(16) NOT NULL,
+        [ProtectedPrivateKey] nvarchar(max) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [ActivatesAt] datetime2 NOT NULL,
+        [RetiresAt] datetime2 NOT NULL,
+        [ExpiresAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_signing_keys] PRIMARY KEY ([KeyId])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [tombstones] (
+        [CaseId] uniqueidentifier NOT NULL,
+        [SubmittingMemberId] nvarchar(64) NOT NULL,
+        [ReceivingMemberId] nvarchar(64) NOT NULL,
+        [SubmitterInitials] nvarchar(8) NOT NULL,
+        [ReceiverInitials] nvarchar(8) NULL,
+        [CustomerOrganisation] nvarchar(200) NULL,
+        [Summary] nvarchar(200) NULL,
+        [StepsTaken] nvarchar(max) NULL,
+        [Conclusion] nvarchar(max) NULL,
+        [Outcome] nvarchar(40) NOT NULL,
+        [OpenedAt] datetime2 NOT NULL,
+        [ConcludedAt] datetime2 NULL,
+        [PurgedAt] datetime2 NOT NULL,
+        [NotificationsSent] int NOT NULL,
+        [LastNotifiedAt] datetime2 NULL,
+        CONSTRAINT [PK_tombstones] PRIMARY KEY ([CaseId])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [webhook_subscriptions] (
+        [Id] uniqueidentifier NOT NULL,
+        [MemberId] nvarchar(64) NOT NULL,
+        [Url] nvarchar(2000) NOT NULL,
+        [EventTypes] nvarchar(2000) NOT NULL,
+        [ProtectedSecret] nvarchar(2000) NOT NULL,
+        [PreviousProtectedSecret] nvarchar(2000) NULL,
+        [PreviousSecretExpiresAt] datetime2 NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [DisabledAt] datetime2 NULL,
+        [DisabledReason] nvarchar(500) NULL,
+        CONSTRAINT [PK_webhook_subscriptions] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [AspNetRoleClaims] (
+        [Id] int NOT NULL IDENTITY,
+        [RoleId] uniqueidentifier NOT NULL,
+        [ClaimType] nvarchar(max) NULL,
+        [ClaimValue] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetRoleClaims] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_AspNetRoleClaims_AspNetRoles_RoleId] FOREIGN KEY ([RoleId]) REFERENCES [AspNetRoles] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [AspNetUserClaims] (
+        [Id] int NOT NULL IDENTITY,
+        [UserId] uniqueidentifier NOT NULL,
+        [ClaimType] nvarchar(max) NULL,
+        [ClaimValue] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetUserClaims] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_AspNetUserClaims_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [AspNetUserLogins] (
+        [LoginProvider] nvarchar(450) NOT NULL,
+        [ProviderKey] nvarchar(450) NOT NULL,
+        [ProviderDisplayName] nvarchar(max) NULL,
+        [UserId] uniqueidentifier NOT NULL,
+        CONSTRAINT [PK_AspNetUserLogins] PRIMARY KEY ([LoginProvider], [ProviderKey]),
+        CONSTRAINT [FK_AspNetUserLogins_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [AspNetUserRoles] (
+        [UserId] uniqueidentifier NOT NULL,
+        [RoleId] uniqueidentifier NOT NULL,
+        CONSTRAINT [PK_AspNetUserRoles] PRIMARY KEY ([UserId], [RoleId]),
+        CONSTRAINT [FK_AspNetUserRoles_AspNetRoles_RoleId] FOREIGN KEY ([RoleId]) REFERENCES [AspNetRoles] ([Id]) ON DELETE CASCADE,
+        CONSTRAINT [FK_AspNetUserRoles_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [AspNetUserTokens] (
+        [UserId] uniqueidentifier NOT NULL,
+        [LoginProvider] nvarchar(450) NOT NULL,
+        [Name] nvarchar(450) NOT NULL,
+        [Value] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetUserTokens] PRIMARY KEY ([UserId], [LoginProvider], [Name]),
+        CONSTRAINT [FK_AspNetUserTokens_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [agreement_parties] (
+        [AgreementId] uniqueidentifier NOT NULL,
+        [PartyId] nvarchar(64) NOT NULL,
+        [SignerName] nvarchar(200) NULL,
+        [SignerRole] nvarchar(200) NULL,
+        [SignedAt] datetime2 NULL,
+        CONSTRAINT [PK_agreement_parties] PRIMARY KEY ([AgreementId], [PartyId]),
+        CONSTRAINT [FK_agreement_parties_agreements_AgreementId] FOREIGN KEY ([AgreementId]) REFERENCES [agreements] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [customer_authorisations] (
+        [Id] uniqueidentifier NOT NULL,
+        [SubmittingMemberId] nvarchar(64) NOT NULL,
+        [CustomerOrganisation] nvarchar(200) NOT NULL,
+        [AuthorisedByName] nvarchar(200) NOT NULL,
+        [AuthorisedByRole] nvarchar(200) NULL,
+        [AuthorisedByEmail] nvarchar(320) NULL,
+        [ReceivingMemberIds] nvarchar(2000) NOT NULL,
+        [Purpose] nvarchar(1000) NOT NULL,
+        [CaptureMethod] nvarchar(40) NOT NULL,
+        [EvidenceReference] nvarchar(500) NOT NULL,
+        [DataCategories] nvarchar(200) NOT NULL,
+        [AllowedRegions] nvarchar(500) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [ExpiresAt] datetime2 NOT NULL,
+        [WithdrawnAt] datetime2 NULL,
+        [RestrictedAt] datetime2 NULL,
+        CONSTRAINT [PK_customer_authorisations] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_customer_authorisations_members_SubmittingMemberId] FOREIGN KEY ([SubmittingMemberId]) REFERENCES [members] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [purge_receipts] (
+        [CaseId] uniqueidentifier NOT NULL,
+        [MemberId] nvarchar(64) NOT NULL,
+        [ConfirmedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_purge_receipts] PRIMARY KEY ([CaseId], [MemberId]),
+        CONSTRAINT [FK_purge_receipts_tombstones_CaseId] FOREIGN KEY ([CaseId]) REFERENCES [tombstones] ([CaseId]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [webhook_deliveries] (
+        [Id] uniqueidentifier NOT NULL,
+        [SubscriptionId] uniqueidentifier NOT NULL,
+        [MemberId] nvarchar(64) NOT NULL,
+        [OutboxMessageId] uniqueidentifier NOT NULL,
+        [MessageId] nvarchar(100) NOT NULL,
+        [EventType] nvarchar(64) NOT NULL,
+        [Payload] nvarchar(4000) NOT NULL,
+        [Status] nvarchar(40) NOT NULL,
+        [Attempts] int NOT NULL,
+        [NextAttemptAt] datetime2 NOT NULL,
+        [LastAttemptAt] datetime2 NULL,
+        [LastStatusCode] int NULL,
+        [LastError] nvarchar(1000) NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [DeliveredAt] datetime2 NULL,
+        [LockedUntil] datetime2 NULL,
+        CONSTRAINT [PK_webhook_deliveries] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_webhook_deliveries_webhook_subscriptions_SubscriptionId] FOREIGN KEY ([SubscriptionId]) REFERENCES [webhook_subscriptions] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [cases] (
+        [Id] uniqueidentifier NOT NULL,
+        [SubmittingMemberId] nvarchar(64) NOT NULL,
+        [ReceivingMemberId] nvarchar(64) NOT NULL,
+        [CustomerAuthorisationId] uniqueidentifier NOT NULL,
+        [Severity] int NOT NULL,
+        [Status] nvarchar(40) NOT NULL,
+        [SubmitterCaseReference] nvarchar(100) NOT NULL,
+        [ReceiverCaseReference] nvarchar(100) NULL,
+        [OpenedBy] nvarchar(200) NOT NULL,
+        [OpenedByInitials] nvarchar(8) NOT NULL,
+        [ReceiverInitials] nvarchar(8) NULL,
+        [RejectionReason] nvarchar(4000) NULL,
+        [HaltReason] nvarchar(1000) NULL,
+        [StepsTaken] nvarchar(max) NULL,
+        [Conclusion] nvarchar(max) NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [UpdatedAt] datetime2 NOT NULL,
+        [ResponseDueAt] datetime2 NULL,
+        [DeadlineNotifiedAt] datetime2 NULL,
+        [ConcludedAt] datetime2 NULL,
+        [PurgeDueAt] datetime2 NULL,
+        [Version] uniqueidentifier NOT NULL,
+        CONSTRAINT [PK_cases] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_cases_customer_authorisations_CustomerAuthorisationId] FOREIGN KEY ([CustomerAuthorisationId]) REFERENCES [customer_authorisations] ([Id]) ON DELETE NO ACTION,
+        CONSTRAINT [FK_cases_members_ReceivingMemberId] FOREIGN KEY ([ReceivingMemberId]) REFERENCES [members] ([Id]) ON DELETE NO ACTION,
+        CONSTRAINT [FK_cases_members_SubmittingMemberId] FOREIGN KEY ([SubmittingMemberId]) REFERENCES [members] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [case_fields] (
+        [CaseId] uniqueidentifier NOT NULL,
+        [Name] nvarchar(64) NOT NULL,
+        [Category] nvarchar(40) NOT NULL,
+        [Value] nvarchar(max) NOT NULL,
+        CONSTRAINT [PK_case_fields] PRIMARY KEY ([CaseId], [Name]),
+        CONSTRAINT [FK_case_fields_cases_CaseId] FOREIGN KEY ([CaseId]) REFERENCES [cases] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [case_notes] (
+        [Id] uniqueidentifier NOT NULL,
+        [CaseId] uniqueidentifier NOT NULL,
+        [AuthorMemberId] nvarchar(64) NOT NULL,
+        [AuthorId] nvarchar(200) NOT NULL,
+        [AuthorInitials] nvarchar(8) NOT NULL,
+        [Kind] nvarchar(40) NOT NULL,
+        [Body] nvarchar(max) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_case_notes] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_case_notes_cases_CaseId] FOREIGN KEY ([CaseId]) REFERENCES [cases] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE TABLE [withheld_fields] (
+        [CaseId] uniqueidentifier NOT NULL,
+        [Name] nvarchar(64) NOT NULL,
+        [Reason] nvarchar(64) NOT NULL,
+        CONSTRAINT [PK_withheld_fields] PRIMARY KEY ([CaseId], [Name]),
+        CONSTRAINT [FK_withheld_fields_cases_CaseId] FOREIGN KEY ([CaseId]) REFERENCES [cases] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_AspNetUsers_MemberId] ON [AspNetUsers] ([MemberId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_agreement_parties_PartyId] ON [agreement_parties] ([PartyId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_agreements_Status_ExpiresAt] ON [agreements] ([Status], [ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_audit_entries_ActorId_OccurredAt] ON [audit_entries] ([ActorId], [OccurredAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_audit_entries_CaseId] ON [audit_entries] ([CaseId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_case_notes_CaseId_CreatedAt] ON [case_notes] ([CaseId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_cases_CustomerAuthorisationId] ON [cases] ([CustomerAuthorisationId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_cases_PurgeDueAt] ON [cases] ([PurgeDueAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_cases_ReceivingMemberId_Id] ON [cases] ([ReceivingMemberId], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_cases_Status_ResponseDueAt] ON [cases] ([Status], [ResponseDueAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_cases_SubmittingMemberId_Id] ON [cases] ([SubmittingMemberId], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_customer_authorisations_AuthorisedByEmail] ON [customer_authorisations] ([AuthorisedByEmail]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_customer_authorisations_SubmittingMemberId] ON [customer_authorisations] ([SubmittingMemberId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_idempotency_records_CreatedAt] ON [idempotency_records] ([CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_job_runs_JobName_StartedAt] ON [job_runs] ([JobName], [StartedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_oauth_clients_MemberId] ON [oauth_clients] ([MemberId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_outbox_messages_ProcessedAt] ON [outbox_messages] ([ProcessedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_persisted_grants_ExpiresAt] ON [persisted_grants] ([ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_persisted_grants_FamilyId] ON [persisted_grants] ([FamilyId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_persisted_grants_SubjectId] ON [persisted_grants] ([SubjectId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_portal_sessions_ExpiresAt] ON [portal_sessions] ([ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_portal_sessions_SubjectId] ON [portal_sessions] ([SubjectId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_revoked_tokens_ExpiresAt] ON [revoked_tokens] ([ExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_tombstones_ReceivingMemberId] ON [tombstones] ([ReceivingMemberId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_tombstones_SubmittingMemberId] ON [tombstones] ([SubmittingMemberId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_webhook_deliveries_MemberId_CreatedAt] ON [webhook_deliveries] ([MemberId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_webhook_deliveries_OutboxMessageId_SubscriptionId] ON [webhook_deliveries] ([OutboxMessageId], [SubscriptionId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_webhook_deliveries_Status_NextAttemptAt] ON [webhook_deliveries] ([Status], [NextAttemptAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_webhook_deliveries_SubscriptionId] ON [webhook_deliveries] ([SubscriptionId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    CREATE INDEX [IX_webhook_subscriptions_MemberId] ON [webhook_subscriptions] ([MemberId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095603_Baseline'
+)
+BEGIN
+    INSERT INTO [__ef_migrations] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130095603_Baseline', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095930_KeyRingOnDataProtectionStore'
+)
+BEGIN
+    ALTER TABLE [data_protection_keys] DROP CONSTRAINT [PK_data_protection_keys];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095930_KeyRingOnDataProtectionStore'
+)
+BEGIN
+    DECLARE @var nvarchar(max);
+    SELECT @var = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[data_protection_keys]') AND [c].[name] = N'Xml');
+    IF @var IS NOT NULL EXEC(N'ALTER TABLE [data_protection_keys] DROP CONSTRAINT ' + @var + ';');
+    ALTER TABLE [data_protection_keys] ALTER COLUMN [Xml] nvarchar(max) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095930_KeyRingOnDataProtectionStore'
+)
+BEGIN
+    DECLARE @var1 nvarchar(max);
+    SELECT @var1 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[data_protection_keys]') AND [c].[name] = N'FriendlyName');
+    IF @var1 IS NOT NULL EXEC(N'ALTER TABLE [data_protection_keys] DROP CONSTRAINT ' + @var1 + ';');
+    ALTER TABLE [data_protection_keys] ALTER COLUMN [FriendlyName] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095930_KeyRingOnDataProtectionStore'
+)
+BEGIN
+    ALTER TABLE [data_protection_keys] ADD [Id] int NOT NULL IDENTITY;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095930_KeyRingOnDataProtectionStore'
+)
+BEGIN
+    ALTER TABLE [data_protection_keys] ADD CONSTRAINT [PK_data_protection_keys] PRIMARY KEY ([Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130095930_KeyRingOnDataProtectionStore'
+)
+BEGIN
+    INSERT INTO [__ef_migrations] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130095930_KeyRingOnDataProtectionStore', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

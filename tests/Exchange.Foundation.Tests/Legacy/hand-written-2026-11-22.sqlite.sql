@@ -1,0 +1,503 @@
+-- The schema the hand-written migrations (Initial, QuartzJobStore, PortalSessions) built on sqlite,
+-- generated from them on 2026-11-30 before they were replaced by dotnet ef's migrations.
+-- HandWrittenUpgradeTests builds an old database from it and upgrades it. Never edit (only the
+-- semicolons after the Quartz statements were added, which the old generator left out).
+CREATE TABLE IF NOT EXISTS "__ef_migrations" (
+    "MigrationId" TEXT NOT NULL CONSTRAINT "PK___ef_migrations" PRIMARY KEY,
+    "ProductVersion" TEXT NOT NULL
+);
+
+BEGIN TRANSACTION;
+CREATE TABLE "agreements" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_agreements" PRIMARY KEY,
+    "Kind" TEXT NOT NULL,
+    "DocumentReference" TEXT NOT NULL,
+    "DocumentSha256" TEXT NOT NULL,
+    "Version" TEXT NOT NULL,
+    "EffectiveFrom" TEXT NOT NULL,
+    "ExpiresAt" TEXT NOT NULL,
+    "Status" TEXT NOT NULL,
+    "PermittedCategories" TEXT NOT NULL,
+    "PermittedRegions" TEXT NOT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    "TerminatedAt" TEXT NULL,
+    "TerminationReason" TEXT NULL,
+    "ExpiryNotifiedAt" TEXT NULL
+);
+
+CREATE TABLE "AspNetRoles" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_AspNetRoles" PRIMARY KEY,
+    "Name" TEXT NULL,
+    "NormalizedName" TEXT NULL,
+    "ConcurrencyStamp" TEXT NULL
+);
+
+CREATE TABLE "AspNetUsers" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_AspNetUsers" PRIMARY KEY,
+    "MemberId" TEXT NOT NULL,
+    "DisplayName" TEXT NOT NULL,
+    "IsActive" INTEGER NOT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    "UserName" TEXT NULL,
+    "NormalizedUserName" TEXT NULL,
+    "Email" TEXT NULL,
+    "NormalizedEmail" TEXT NULL,
+    "EmailConfirmed" INTEGER NOT NULL,
+    "PasswordHash" TEXT NULL,
+    "SecurityStamp" TEXT NULL,
+    "ConcurrencyStamp" TEXT NULL,
+    "PhoneNumber" TEXT NULL,
+    "PhoneNumberConfirmed" INTEGER NOT NULL,
+    "TwoFactorEnabled" INTEGER NOT NULL,
+    "LockoutEnd" TEXT NULL,
+    "LockoutEnabled" INTEGER NOT NULL,
+    "AccessFailedCount" INTEGER NOT NULL
+);
+
+CREATE TABLE "audit_entries" (
+    "Sequence" INTEGER NOT NULL CONSTRAINT "PK_audit_entries" PRIMARY KEY,
+    "OccurredAt" TEXT NOT NULL,
+    "ActorMemberId" TEXT NOT NULL,
+    "ActorId" TEXT NOT NULL,
+    "Action" TEXT NOT NULL,
+    "ObjectType" TEXT NOT NULL,
+    "ObjectId" TEXT NULL,
+    "CaseId" TEXT NULL,
+    "Details" TEXT NULL,
+    "PreviousHash" TEXT NOT NULL,
+    "Hash" TEXT NOT NULL
+);
+
+CREATE TABLE "data_protection_keys" (
+    "FriendlyName" TEXT NOT NULL CONSTRAINT "PK_data_protection_keys" PRIMARY KEY,
+    "Xml" TEXT NOT NULL
+);
+
+CREATE TABLE "idempotency_records" (
+    "MemberId" TEXT NOT NULL,
+    "ClientId" TEXT NOT NULL,
+    "Key" TEXT NOT NULL,
+    "RequestHash" TEXT NOT NULL,
+    "StatusCode" INTEGER NULL,
+    "ResponseBody" TEXT NULL,
+    "Location" TEXT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    "CompletedAt" TEXT NULL,
+    CONSTRAINT "PK_idempotency_records" PRIMARY KEY ("MemberId", "ClientId", "Key")
+);
+
+CREATE TABLE "job_runs" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_job_runs" PRIMARY KEY,
+    "JobName" TEXT NOT NULL,
+    "Node" TEXT NOT NULL,
+    "StartedAt" TEXT NOT NULL,
+    "FinishedAt" TEXT NULL,
+    "ItemsProcessed" INTEGER NOT NULL,
+    "Failed" INTEGER NOT NULL,
+    "Error" TEXT NULL
+);
+
+CREATE TABLE "members" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_members" PRIMARY KEY,
+    "LegalName" TEXT NOT NULL,
+    "Region" TEXT NOT NULL,
+    "SupportContact" TEXT NULL,
+    "EscalationContact" TEXT NULL,
+    "Retention" TEXT NULL,
+    "IntakePolicy" TEXT NOT NULL,
+    "CreatedAt" TEXT NOT NULL
+);
+
+CREATE TABLE "oauth_clients" (
+    "ClientId" TEXT NOT NULL CONSTRAINT "PK_oauth_clients" PRIMARY KEY,
+    "DisplayName" TEXT NOT NULL,
+    "MemberId" TEXT NOT NULL,
+    "Type" TEXT NOT NULL,
+    "SecretHash" TEXT NULL,
+    "PreviousSecretHash" TEXT NULL,
+    "PreviousSecretExpiresAt" TEXT NULL,
+    "AllowedGrantTypes" TEXT NOT NULL,
+    "AllowedScopes" TEXT NOT NULL,
+    "RedirectUris" TEXT NOT NULL,
+    "PostLogoutRedirectUris" TEXT NOT NULL,
+    "Roles" TEXT NOT NULL,
+    "FirstParty" INTEGER NOT NULL,
+    "IsActive" INTEGER NOT NULL,
+    "CreatedAt" TEXT NOT NULL
+);
+
+CREATE TABLE "outbox_messages" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_outbox_messages" PRIMARY KEY,
+    "EventType" TEXT NOT NULL,
+    "CaseId" TEXT NULL,
+    "RecipientMemberIds" TEXT NOT NULL,
+    "Payload" TEXT NOT NULL,
+    "OccurredAt" TEXT NOT NULL,
+    "ProcessedAt" TEXT NULL
+);
+
+CREATE TABLE "persisted_grants" (
+    "KeyHash" TEXT NOT NULL CONSTRAINT "PK_persisted_grants" PRIMARY KEY,
+    "Type" TEXT NOT NULL,
+    "ClientId" TEXT NOT NULL,
+    "SubjectId" TEXT NULL,
+    "FamilyId" TEXT NOT NULL,
+    "Data" TEXT NOT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    "ExpiresAt" TEXT NOT NULL,
+    "ConsumedAt" TEXT NULL,
+    "RevokedAt" TEXT NULL
+);
+
+CREATE TABLE "revoked_tokens" (
+    "Jti" TEXT NOT NULL CONSTRAINT "PK_revoked_tokens" PRIMARY KEY,
+    "ClientId" TEXT NOT NULL,
+    "ExpiresAt" TEXT NOT NULL
+);
+
+CREATE TABLE "signing_keys" (
+    "KeyId" TEXT NOT NULL CONSTRAINT "PK_signing_keys" PRIMARY KEY,
+    "Algorithm" TEXT NOT NULL,
+    "ProtectedPrivateKey" TEXT NOT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    "ActivatesAt" TEXT NOT NULL,
+    "RetiresAt" TEXT NOT NULL,
+    "ExpiresAt" TEXT NOT NULL
+);
+
+CREATE TABLE "tombstones" (
+    "CaseId" TEXT NOT NULL CONSTRAINT "PK_tombstones" PRIMARY KEY,
+    "SubmittingMemberId" TEXT NOT NULL,
+    "ReceivingMemberId" TEXT NOT NULL,
+    "SubmitterInitials" TEXT NOT NULL,
+    "ReceiverInitials" TEXT NULL,
+    "CustomerOrganisation" TEXT NULL,
+    "Summary" TEXT NULL,
+    "StepsTaken" TEXT NULL,
+    "Conclusion" TEXT NULL,
+    "Outcome" TEXT NOT NULL,
+    "OpenedAt" TEXT NOT NULL,
+    "ConcludedAt" TEXT NULL,
+    "PurgedAt" TEXT NOT NULL,
+    "NotificationsSent" INTEGER NOT NULL,
+    "LastNotifiedAt" TEXT NULL
+);
+
+CREATE TABLE "webhook_subscriptions" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_webhook_subscriptions" PRIMARY KEY,
+    "MemberId" TEXT NOT NULL,
+    "Url" TEXT NOT NULL,
+    "EventTypes" TEXT NOT NULL,
+    "ProtectedSecret" TEXT NOT NULL,
+    "PreviousProtectedSecret" TEXT NULL,
+    "PreviousSecretExpiresAt" TEXT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    "DisabledAt" TEXT NULL,
+    "DisabledReason" TEXT NULL
+);
+
+CREATE TABLE "agreement_parties" (
+    "AgreementId" TEXT NOT NULL,
+    "PartyId" TEXT NOT NULL,
+    "SignerName" TEXT NULL,
+    "SignerRole" TEXT NULL,
+    "SignedAt" TEXT NULL,
+    CONSTRAINT "PK_agreement_parties" PRIMARY KEY ("AgreementId", "PartyId"),
+    CONSTRAINT "FK_agreement_parties_agreements_AgreementId" FOREIGN KEY ("AgreementId") REFERENCES "agreements" ("Id") ON DELETE CASCADE
+);
+
+CREATE TABLE "AspNetRoleClaims" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_AspNetRoleClaims" PRIMARY KEY,
+    "RoleId" TEXT NOT NULL,
+    "ClaimType" TEXT NULL,
+    "ClaimValue" TEXT NULL,
+    CONSTRAINT "FK_AspNetRoleClaims_AspNetRoles_RoleId" FOREIGN KEY ("RoleId") REFERENCES "AspNetRoles" ("Id") ON DELETE CASCADE
+);
+
+CREATE TABLE "AspNetUserClaims" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_AspNetUserClaims" PRIMARY KEY,
+    "UserId" TEXT NOT NULL,
+    "ClaimType" TEXT NULL,
+    "ClaimValue" TEXT NULL,
+    CONSTRAINT "FK_AspNetUserClaims_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE
+);
+
+CREATE TABLE "AspNetUserLogins" (
+    "LoginProvider" TEXT NOT NULL,
+    "ProviderKey" TEXT NOT NULL,
+    "ProviderDisplayName" TEXT NULL,
+    "UserId" TEXT NOT NULL,
+    CONSTRAINT "PK_AspNetUserLogins" PRIMARY KEY ("LoginProvider", "ProviderKey"),
+    CONSTRAINT "FK_AspNetUserLogins_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE
+);
+
+CREATE TABLE "AspNetUserRoles" (
+    "UserId" TEXT NOT NULL,
+    "RoleId" TEXT NOT NULL,
+    CONSTRAINT "PK_AspNetUserRoles" PRIMARY KEY ("UserId", "RoleId"),
+    CONSTRAINT "FK_AspNetUserRoles_AspNetRoles_RoleId" FOREIGN KEY ("RoleId") REFERENCES "AspNetRoles" ("Id") ON DELETE CASCADE,
+    CONSTRAINT "FK_AspNetUserRoles_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE
+);
+
+CREATE TABLE "AspNetUserTokens" (
+    "UserId" TEXT NOT NULL,
+    "LoginProvider" TEXT NOT NULL,
+    "Name" TEXT NOT NULL,
+    "Value" TEXT NULL,
+    CONSTRAINT "PK_AspNetUserTokens" PRIMARY KEY ("UserId", "LoginProvider", "Name"),
+    CONSTRAINT "FK_AspNetUserTokens_AspNetUsers_UserId" FOREIGN KEY ("UserId") REFERENCES "AspNetUsers" ("Id") ON DELETE CASCADE
+);
+
+CREATE TABLE "customer_authorisations" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_customer_authorisations" PRIMARY KEY,
+    "SubmittingMemberId" TEXT NOT NULL,
+    "CustomerOrganisation" TEXT NOT NULL,
+    "AuthorisedByName" TEXT NOT NULL,
+    "AuthorisedByRole" TEXT NULL,
+    "AuthorisedByEmail" TEXT NULL,
+    "ReceivingMemberIds" TEXT NOT NULL,
+    "Purpose" TEXT NOT NULL,
+    "CaptureMethod" TEXT NOT NULL,
+    "EvidenceReference" TEXT NOT NULL,
+    "DataCategories" TEXT NOT NULL,
+    "AllowedRegions" TEXT NOT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    "ExpiresAt" TEXT NOT NULL,
+    "WithdrawnAt" TEXT NULL,
+    "RestrictedAt" TEXT NULL,
+    CONSTRAINT "FK_customer_authorisations_members_SubmittingMemberId" FOREIGN KEY ("SubmittingMemberId") REFERENCES "members" ("Id") ON DELETE RESTRICT
+);
+
+CREATE TABLE "purge_receipts" (
+    "CaseId" TEXT NOT NULL,
+    "MemberId" TEXT NOT NULL,
+    "ConfirmedAt" TEXT NOT NULL,
+    CONSTRAINT "PK_purge_receipts" PRIMARY KEY ("CaseId", "MemberId"),
+    CONSTRAINT "FK_purge_receipts_tombstones_CaseId" FOREIGN KEY ("CaseId") REFERENCES "tombstones" ("CaseId") ON DELETE CASCADE
+);
+
+CREATE TABLE "webhook_deliveries" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_webhook_deliveries" PRIMARY KEY,
+    "SubscriptionId" TEXT NOT NULL,
+    "MemberId" TEXT NOT NULL,
+    "OutboxMessageId" TEXT NOT NULL,
+    "MessageId" TEXT NOT NULL,
+    "EventType" TEXT NOT NULL,
+    "Payload" TEXT NOT NULL,
+    "Status" TEXT NOT NULL,
+    "Attempts" INTEGER NOT NULL,
+    "NextAttemptAt" TEXT NOT NULL,
+    "LastAttemptAt" TEXT NULL,
+    "LastStatusCode" INTEGER NULL,
+    "LastError" TEXT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    "DeliveredAt" TEXT NULL,
+    "LockedUntil" TEXT NULL,
+    CONSTRAINT "FK_webhook_deliveries_webhook_subscriptions_SubscriptionId" FOREIGN KEY ("SubscriptionId") REFERENCES "webhook_subscriptions" ("Id") ON DELETE CASCADE
+);
+
+CREATE TABLE "cases" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_cases" PRIMARY KEY,
+    "SubmittingMemberId" TEXT NOT NULL,
+    "ReceivingMemberId" TEXT NOT NULL,
+    "CustomerAuthorisationId" TEXT NOT NULL,
+    "Severity" INTEGER NOT NULL,
+    "Status" TEXT NOT NULL,
+    "SubmitterCaseReference" TEXT NOT NULL,
+    "ReceiverCaseReference" TEXT NULL,
+    "OpenedBy" TEXT NOT NULL,
+    "OpenedByInitials" TEXT NOT NULL,
+    "ReceiverInitials" TEXT NULL,
+    "RejectionReason" TEXT NULL,
+    "HaltReason" TEXT NULL,
+    "StepsTaken" TEXT NULL,
+    "Conclusion" TEXT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    "UpdatedAt" TEXT NOT NULL,
+    "ResponseDueAt" TEXT NULL,
+    "DeadlineNotifiedAt" TEXT NULL,
+    "ConcludedAt" TEXT NULL,
+    "PurgeDueAt" TEXT NULL,
+    "Version" TEXT NOT NULL,
+    CONSTRAINT "FK_cases_customer_authorisations_CustomerAuthorisationId" FOREIGN KEY ("CustomerAuthorisationId") REFERENCES "customer_authorisations" ("Id") ON DELETE RESTRICT,
+    CONSTRAINT "FK_cases_members_ReceivingMemberId" FOREIGN KEY ("ReceivingMemberId") REFERENCES "members" ("Id") ON DELETE RESTRICT,
+    CONSTRAINT "FK_cases_members_SubmittingMemberId" FOREIGN KEY ("SubmittingMemberId") REFERENCES "members" ("Id") ON DELETE RESTRICT
+);
+
+CREATE TABLE "case_fields" (
+    "CaseId" TEXT NOT NULL,
+    "Name" TEXT NOT NULL,
+    "Category" TEXT NOT NULL,
+    "Value" TEXT NOT NULL,
+    CONSTRAINT "PK_case_fields" PRIMARY KEY ("CaseId", "Name"),
+    CONSTRAINT "FK_case_fields_cases_CaseId" FOREIGN KEY ("CaseId") REFERENCES "cases" ("Id") ON DELETE CASCADE
+);
+
+CREATE TABLE "case_notes" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_case_notes" PRIMARY KEY,
+    "CaseId" TEXT NOT NULL,
+    "AuthorMemberId" TEXT NOT NULL,
+    "AuthorId" TEXT NOT NULL,
+    "AuthorInitials" TEXT NOT NULL,
+    "Kind" TEXT NOT NULL,
+    "Body" TEXT NOT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    CONSTRAINT "FK_case_notes_cases_CaseId" FOREIGN KEY ("CaseId") REFERENCES "cases" ("Id") ON DELETE CASCADE
+);
+
+CREATE TABLE "withheld_fields" (
+    "CaseId" TEXT NOT NULL,
+    "Name" TEXT NOT NULL,
+    "Reason" TEXT NOT NULL,
+    CONSTRAINT "PK_withheld_fields" PRIMARY KEY ("CaseId", "Name"),
+    CONSTRAINT "FK_withheld_fields_cases_CaseId" FOREIGN KEY ("CaseId") REFERENCES "cases" ("Id") ON DELETE CASCADE
+);
+
+CREATE INDEX "IX_agreement_parties_PartyId" ON "agreement_parties" ("PartyId");
+
+CREATE INDEX "IX_agreements_Status_ExpiresAt" ON "agreements" ("Status", "ExpiresAt");
+
+CREATE INDEX "IX_AspNetRoleClaims_RoleId" ON "AspNetRoleClaims" ("RoleId");
+
+CREATE UNIQUE INDEX "RoleNameIndex" ON "AspNetRoles" ("NormalizedName");
+
+CREATE INDEX "IX_AspNetUserClaims_UserId" ON "AspNetUserClaims" ("UserId");
+
+CREATE INDEX "IX_AspNetUserLogins_UserId" ON "AspNetUserLogins" ("UserId");
+
+CREATE INDEX "IX_AspNetUserRoles_RoleId" ON "AspNetUserRoles" ("RoleId");
+
+CREATE INDEX "EmailIndex" ON "AspNetUsers" ("NormalizedEmail");
+
+CREATE INDEX "IX_AspNetUsers_MemberId" ON "AspNetUsers" ("MemberId");
+
+CREATE UNIQUE INDEX "UserNameIndex" ON "AspNetUsers" ("NormalizedUserName");
+
+CREATE INDEX "IX_audit_entries_ActorId_OccurredAt" ON "audit_entries" ("ActorId", "OccurredAt");
+
+CREATE INDEX "IX_audit_entries_CaseId" ON "audit_entries" ("CaseId");
+
+CREATE INDEX "IX_case_notes_CaseId_CreatedAt" ON "case_notes" ("CaseId", "CreatedAt");
+
+CREATE INDEX "IX_cases_CustomerAuthorisationId" ON "cases" ("CustomerAuthorisationId");
+
+CREATE INDEX "IX_cases_PurgeDueAt" ON "cases" ("PurgeDueAt");
+
+CREATE INDEX "IX_cases_ReceivingMemberId_Id" ON "cases" ("ReceivingMemberId", "Id");
+
+CREATE INDEX "IX_cases_Status_ResponseDueAt" ON "cases" ("Status", "ResponseDueAt");
+
+CREATE INDEX "IX_cases_SubmittingMemberId_Id" ON "cases" ("SubmittingMemberId", "Id");
+
+CREATE INDEX "IX_customer_authorisations_AuthorisedByEmail" ON "customer_authorisations" ("AuthorisedByEmail");
+
+CREATE INDEX "IX_customer_authorisations_SubmittingMemberId" ON "customer_authorisations" ("SubmittingMemberId");
+
+CREATE INDEX "IX_idempotency_records_CreatedAt" ON "idempotency_records" ("CreatedAt");
+
+CREATE INDEX "IX_job_runs_JobName_StartedAt" ON "job_runs" ("JobName", "StartedAt");
+
+CREATE INDEX "IX_oauth_clients_MemberId" ON "oauth_clients" ("MemberId");
+
+CREATE INDEX "IX_outbox_messages_ProcessedAt" ON "outbox_messages" ("ProcessedAt");
+
+CREATE INDEX "IX_persisted_grants_ExpiresAt" ON "persisted_grants" ("ExpiresAt");
+
+CREATE INDEX "IX_persisted_grants_FamilyId" ON "persisted_grants" ("FamilyId");
+
+CREATE INDEX "IX_persisted_grants_SubjectId" ON "persisted_grants" ("SubjectId");
+
+CREATE INDEX "IX_revoked_tokens_ExpiresAt" ON "revoked_tokens" ("ExpiresAt");
+
+CREATE INDEX "IX_tombstones_ReceivingMemberId" ON "tombstones" ("ReceivingMemberId");
+
+CREATE INDEX "IX_tombstones_SubmittingMemberId" ON "tombstones" ("SubmittingMemberId");
+
+CREATE INDEX "IX_webhook_deliveries_MemberId_CreatedAt" ON "webhook_deliveries" ("MemberId", "CreatedAt");
+
+CREATE UNIQUE INDEX "IX_webhook_deliveries_OutboxMessageId_SubscriptionId" ON "webhook_deliveries" ("OutboxMessageId", "SubscriptionId");
+
+CREATE INDEX "IX_webhook_deliveries_Status_NextAttemptAt" ON "webhook_deliveries" ("Status", "NextAttemptAt");
+
+CREATE INDEX "IX_webhook_deliveries_SubscriptionId" ON "webhook_deliveries" ("SubscriptionId");
+
+CREATE INDEX "IX_webhook_subscriptions_MemberId" ON "webhook_subscriptions" ("MemberId");
+
+INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
+VALUES ('20261122000000_Initial', '10.0.15');
+
+COMMIT;
+
+BEGIN TRANSACTION;
+CREATE TABLE qrtz_job_details (sched_name NVARCHAR(200) NOT NULL, job_name NVARCHAR(200) NOT NULL, job_group NVARCHAR(200) NOT NULL, description TEXT NULL, job_class_name TEXT NOT NULL, is_durable BIT NOT NULL, is_nonconcurrent BIT NOT NULL, is_update_data BIT NOT NULL, requests_recovery BIT NOT NULL, job_data BLOB NULL, PRIMARY KEY (sched_name, job_name, job_group));
+
+CREATE TABLE qrtz_triggers (sched_name NVARCHAR(200) NOT NULL, trigger_name NVARCHAR(200) NOT NULL, trigger_group NVARCHAR(200) NOT NULL, job_name NVARCHAR(200) NOT NULL, job_group NVARCHAR(200) NOT NULL, description TEXT NULL, next_fire_time BIGINT NULL, prev_fire_time BIGINT NULL, priority INTEGER NULL, trigger_state NVARCHAR(200) NOT NULL, trigger_type NVARCHAR(200) NOT NULL, start_time BIGINT NOT NULL, end_time BIGINT NULL, calendar_name NVARCHAR(200) NULL, misfire_instr INTEGER NULL, misfire_orig_fire_time BIGINT NULL, execution_group NVARCHAR(200) NULL, preferred_node NVARCHAR(200) NULL, preferred_node_auto BIT NOT NULL DEFAULT 0, job_data BLOB NULL, PRIMARY KEY (sched_name, trigger_name, trigger_group), FOREIGN KEY (sched_name, job_name, job_group) REFERENCES qrtz_job_details (sched_name, job_name, job_group));
+
+CREATE TABLE qrtz_simple_triggers (sched_name NVARCHAR(200) NOT NULL, trigger_name NVARCHAR(200) NOT NULL, trigger_group NVARCHAR(200) NOT NULL, repeat_count BIGINT NOT NULL, repeat_interval BIGINT NOT NULL, times_triggered BIGINT NOT NULL, PRIMARY KEY (sched_name, trigger_name, trigger_group), FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE);
+
+CREATE TABLE qrtz_simprop_triggers (sched_name NVARCHAR(200) NOT NULL, trigger_name NVARCHAR(200) NOT NULL, trigger_group NVARCHAR(200) NOT NULL, str_prop_1 TEXT NULL, str_prop_2 TEXT NULL, str_prop_3 TEXT NULL, int_prop_1 INTEGER NULL, int_prop_2 INTEGER NULL, long_prop_1 BIGINT NULL, long_prop_2 BIGINT NULL, dec_prop_1 NUMERIC NULL, dec_prop_2 NUMERIC NULL, bool_prop_1 BIT NULL, bool_prop_2 BIT NULL, time_zone_id NVARCHAR(200) NULL, PRIMARY KEY (sched_name, trigger_name, trigger_group), FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE);
+
+CREATE TABLE qrtz_cron_triggers (sched_name NVARCHAR(200) NOT NULL, trigger_name NVARCHAR(200) NOT NULL, trigger_group NVARCHAR(200) NOT NULL, cron_expression NVARCHAR(200) NOT NULL, time_zone_id NVARCHAR(200) NULL, PRIMARY KEY (sched_name, trigger_name, trigger_group), FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE);
+
+CREATE TABLE qrtz_blob_triggers (sched_name NVARCHAR(200) NOT NULL, trigger_name NVARCHAR(200) NOT NULL, trigger_group NVARCHAR(200) NOT NULL, blob_data BLOB NULL, PRIMARY KEY (sched_name, trigger_name, trigger_group), FOREIGN KEY (sched_name, trigger_name, trigger_group) REFERENCES qrtz_triggers (sched_name, trigger_name, trigger_group) ON DELETE CASCADE);
+
+CREATE TABLE qrtz_calendars (sched_name NVARCHAR(200) NOT NULL, calendar_name NVARCHAR(200) NOT NULL, calendar BLOB NOT NULL, PRIMARY KEY (sched_name, calendar_name));
+
+CREATE TABLE qrtz_paused_trigger_grps (sched_name NVARCHAR(200) NOT NULL, trigger_group NVARCHAR(200) NOT NULL, PRIMARY KEY (sched_name, trigger_group));
+
+CREATE TABLE qrtz_fired_triggers (sched_name NVARCHAR(200) NOT NULL, entry_id NVARCHAR(200) NOT NULL, trigger_name NVARCHAR(200) NOT NULL, trigger_group NVARCHAR(200) NOT NULL, instance_name NVARCHAR(200) NOT NULL, fired_time BIGINT NOT NULL, sched_time BIGINT NOT NULL, priority INTEGER NOT NULL, state NVARCHAR(200) NOT NULL, job_name NVARCHAR(200) NULL, job_group NVARCHAR(200) NULL, is_nonconcurrent BIT NULL, requests_recovery BIT NULL, execution_group NVARCHAR(200) NULL, PRIMARY KEY (sched_name, entry_id));
+
+CREATE TABLE qrtz_scheduler_state (sched_name NVARCHAR(200) NOT NULL, instance_name NVARCHAR(200) NOT NULL, last_checkin_time BIGINT NOT NULL, checkin_interval BIGINT NOT NULL, PRIMARY KEY (sched_name, instance_name));
+
+CREATE TABLE qrtz_locks (sched_name NVARCHAR(200) NOT NULL, lock_name NVARCHAR(200) NOT NULL, PRIMARY KEY (sched_name, lock_name));
+
+CREATE INDEX idx_qrtz_j_req_recovery ON qrtz_job_details (sched_name, requests_recovery);
+
+CREATE INDEX idx_qrtz_j_g_n ON qrtz_job_details (sched_name, job_group, job_name);
+
+CREATE INDEX idx_qrtz_t_next_fire_time ON qrtz_triggers (sched_name, next_fire_time);
+
+CREATE INDEX idx_qrtz_t_state ON qrtz_triggers (sched_name, trigger_state);
+
+CREATE INDEX idx_qrtz_t_nft_st ON qrtz_triggers (sched_name, trigger_state, next_fire_time);
+
+CREATE INDEX idx_qrtz_t_g_n ON qrtz_triggers (sched_name, trigger_group, trigger_name);
+
+CREATE INDEX idx_qrtz_ft_trig_nm_gp ON qrtz_fired_triggers (sched_name, trigger_name, trigger_group);
+
+CREATE INDEX idx_qrtz_ft_trig_inst_name ON qrtz_fired_triggers (sched_name, instance_name);
+
+CREATE INDEX idx_qrtz_ft_job_req_recovery ON qrtz_fired_triggers (sched_name, requests_recovery);
+
+CREATE TRIGGER qrtz_simple_triggers_cascade AFTER DELETE ON qrtz_triggers BEGIN DELETE FROM qrtz_simple_triggers WHERE sched_name = OLD.sched_name AND trigger_name = OLD.trigger_name AND trigger_group = OLD.trigger_group; END;
+
+CREATE TRIGGER qrtz_simprop_triggers_cascade AFTER DELETE ON qrtz_triggers BEGIN DELETE FROM qrtz_simprop_triggers WHERE sched_name = OLD.sched_name AND trigger_name = OLD.trigger_name AND trigger_group = OLD.trigger_group; END;
+
+CREATE TRIGGER qrtz_cron_triggers_cascade AFTER DELETE ON qrtz_triggers BEGIN DELETE FROM qrtz_cron_triggers WHERE sched_name = OLD.sched_name AND trigger_name = OLD.trigger_name AND trigger_group = OLD.trigger_group; END;
+
+CREATE TRIGGER qrtz_blob_triggers_cascade AFTER DELETE ON qrtz_triggers BEGIN DELETE FROM qrtz_blob_triggers WHERE sched_name = OLD.sched_name AND trigger_name = OLD.trigger_name AND trigger_group = OLD.trigger_group; END;
+
+INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
+VALUES ('20261122030000_QuartzJobStore', '10.0.15');
+
+COMMIT;
+
+BEGIN TRANSACTION;
+CREATE TABLE "portal_sessions" (
+    "Key" TEXT NOT NULL CONSTRAINT "PK_portal_sessions" PRIMARY KEY,
+    "ProtectedTicket" TEXT NOT NULL,
+    "SubjectId" TEXT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    "UpdatedAt" TEXT NOT NULL,
+    "ExpiresAt" TEXT NOT NULL
+);
+
+CREATE INDEX "IX_portal_sessions_ExpiresAt" ON "portal_sessions" ("ExpiresAt");
+
+CREATE INDEX "IX_portal_sessions_SubjectId" ON "portal_sessions" ("SubjectId");
+
+INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
+VALUES ('20261122040000_PortalSessions', '10.0.15');
+
+COMMIT;
+
