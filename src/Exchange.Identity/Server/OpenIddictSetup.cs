@@ -56,7 +56,8 @@ public static class OpenIddictSetup
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
                     .EnableEndSessionEndpointPassthrough()
-                    .EnableStatusCodePagesIntegration()
+                    // An error that cannot go back to the client is shown by our endpoint, as a page.
+                    .EnableErrorPassthrough()
                     .SuppressJsonResponseIndentation()
                     .SetRealm("exchange");
 

@@ -45,8 +45,8 @@ public static class ProtocolEndpoints
         }
 
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("No OpenIddict request.");
-        var client = await db.OAuthClients.AsNoTracking().SingleAsync(c => c.ClientId == request.ClientId, context.RequestAborted);
-        if (!client.FirstParty)
+        var client = await db.OAuthClients.AsNoTracking().SingleOrDefaultAsync(c => c.ClientId == request.ClientId, context.RequestAborted);
+        if (client is not { IsActive: true, FirstParty: true })
         {
             // No consent screen is built: only first-party clients may sign users in.
             return Refuse(Errors.AccessDenied, "The client is not permitted to sign users in.");
@@ -98,7 +98,12 @@ public static class ProtocolEndpoints
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("No OpenIddict request.");
         if (request.IsClientCredentialsGrantType())
         {
-            var client = await db.OAuthClients.AsNoTracking().SingleAsync(c => c.ClientId == request.ClientId, context.RequestAborted);
+            var client = await db.OAuthClients.AsNoTracking().SingleOrDefaultAsync(c => c.ClientId == request.ClientId, context.RequestAborted);
+            if (client is not { IsActive: true })
+            {
+                return Refuse(Errors.InvalidClient, "The client is not known.");
+            }
+
             // Without a scope parameter the client gets every API scope it is registered for (RFC 6749 section 3.3).
             var allowed = client.AllowedScopes.Where(Exchange.Core.Identity.Scopes.Api.Contains).ToList();
             var requested = request.GetScopes().ToList();
@@ -141,12 +146,7 @@ public static class ProtocolEndpoints
     /// <summary>End session: Identity's session ends, and with it the refresh tokens of the user, so no client keeps it alive.</summary>
     public static async Task<IResult> EndSessionAsync(HttpContext context, IOpenIddictAuthorizationManager authorizations)
     {
-        if (context.GetOpenIddictServerResponse() is { Error: not null })
-        {
-            await context.SignOutAsync(IdentityExtensions.SessionScheme);
-            return HtmlPage.Error("You are signed out. The application's sign-out request was not valid, so you stay here.");
-        }
-
+        // The session ends whatever the request looks like: signing out is never refused.
         var session = await context.AuthenticateAsync(IdentityExtensions.SessionScheme);
         if (session.Succeeded && session.Principal!.FindFirst("sub")?.Value is { } subject)
         {
@@ -154,8 +154,12 @@ public static class ProtocolEndpoints
         }
 
         await context.SignOutAsync(IdentityExtensions.SessionScheme);
-        var request = context.GetOpenIddictServerRequest();
-        if (string.IsNullOrEmpty(request?.PostLogoutRedirectUri))
+        if (context.GetOpenIddictServerResponse() is { Error: not null })
+        {
+            return HtmlPage.Error("You are signed out. The application's sign-out request was not valid, so you stay here.");
+        }
+
+        if (string.IsNullOrEmpty(context.GetOpenIddictServerRequest()?.PostLogoutRedirectUri))
         {
             return new HtmlPage("Signed out", "<h1>You are signed out</h1><p>You can close this window.</p>");
         }
