@@ -33,10 +33,18 @@ public sealed class ProtocolGuard(RequestDelegate next, TokenRateLimiter limiter
         }
 
         // Token, introspection and revocation answers are never cached, success or error alike (RFC 6749 5.1).
+        var usedBasic = request.Headers.Authorization.ToString().StartsWith("Basic ", StringComparison.OrdinalIgnoreCase);
         context.Response.OnStarting(() =>
         {
             context.Response.Headers.CacheControl = "no-store";
             context.Response.Headers.Pragma = "no-cache";
+            // The Basic challenge answers a client that tried Basic (RFC 6749 5.2); a client that sent
+            // its secret in the body gets the plain invalid_client, as before (and as openid-client expects).
+            if (!usedBasic && context.Response.StatusCode == StatusCodes.Status401Unauthorized)
+            {
+                context.Response.Headers.Remove("WWW-Authenticate");
+            }
+
             return Task.CompletedTask;
         });
         if (!HttpMethods.IsPost(request.Method))

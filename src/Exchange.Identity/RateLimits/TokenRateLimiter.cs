@@ -13,7 +13,7 @@ namespace Exchange.Identity.RateLimits;
 /// (keying failures by client id alone would let anyone who knows a client id deny it service).
 /// Guessing from many addresses is still bounded: a second, wider failure budget per address
 /// stops one address from probing many client ids. The partition key is only known once the form
-/// is read, which is why this is a limiter the endpoint calls rather than the rate-limiting middleware.
+/// is read, which is why <see cref="ProtocolGuard"/> calls this rather than the rate-limiting middleware.
 /// </summary>
 public sealed class TokenRateLimiter : IDisposable
 {
