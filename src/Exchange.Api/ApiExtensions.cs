@@ -25,7 +25,17 @@ public static class ApiExtensions
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.Configure<Microsoft.AspNetCore.Http.ProblemDetailsOptions>(o => o.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        {
+            var problem = context.ProblemDetails;
+            problem.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            // Answers the framework writes by status alone (status-code pages) get a code and a detail too.
+            if (!problem.Extensions.ContainsKey("code") && problem.Status is { } status && Problems.ForBareStatus(status) is { } bare)
+            {
+                problem.Extensions["code"] = bare.Code;
+                problem.Detail ??= bare.Detail;
+                problem.Type = Problems.TypeBase + bare.Code;
+            }
+        });
 
         services.AddSingleton<Exchange.Core.Webhooks.WebhookSecret>();
         services.AddScoped<Exchange.Core.Cases.CasePurger>();
@@ -44,12 +54,18 @@ public static class ApiExtensions
         services.AddValidatorsFromAssemblyContaining<CreateCaseRequestValidator>(ServiceLifetime.Singleton);
 
         services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen(o => o.SwaggerDoc("v1", new OpenApiInfo
+        services.AddSwaggerGen(o =>
         {
-            Title = "Exchange API",
-            Version = "v1",
-            Description = "Collaboration requests between members, under the exchange's agreement, authorisation, transfer and minimisation rules.",
-        }));
+            o.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "Exchange API",
+                Version = "v1",
+                Description = "Collaboration requests between members, under the exchange's agreement, authorisation, transfer and minimisation rules. "
+                    + "Errors are RFC 9457 problems with a stable `code` (docs/problems.md); webhooks are signed as described in docs/webhooks.md.",
+                License = new OpenApiLicense { Name = "Proprietary: for members of the exchange" , Url = new Uri("https://exchange.example/terms") },
+            });
+            Exchange.Api.OpenApi.ApiContract.Configure(o, builder.Configuration["Exchange:Auth:Authority"] ?? "http://127.0.0.1:5001");
+        });
         return builder;
     }
 
@@ -65,7 +81,7 @@ public static class ApiExtensions
             context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
             return next(context);
         }));
-        app.UseSwagger();
+        app.UseSwagger(o => o.PreSerializeFilters.Add(Exchange.Api.OpenApi.ApiContract.SetServers));
         app.UseSwaggerUI();
 
         app.UseAuthentication();
@@ -73,14 +89,15 @@ public static class ApiExtensions
         app.UseAuthorization();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), branch => branch.UseNoStore());
 
-        app.MapMembersEndpoints();
-        app.MapAgreementsEndpoints();
-        app.MapAuthorisationsEndpoints();
-        app.MapCasesEndpoints();
-        app.MapAuditEndpoints();
-        app.MapFieldCatalogueEndpoints();
-        app.MapWebhooksEndpoints();
-        app.MapJobsEndpoints();
+        var api = app.MapGroup("").WithDatabaseRetry();
+        api.MapMembersEndpoints();
+        api.MapAgreementsEndpoints();
+        api.MapAuthorisationsEndpoints();
+        api.MapCasesEndpoints();
+        api.MapAuditEndpoints();
+        api.MapFieldCatalogueEndpoints();
+        api.MapWebhooksEndpoints();
+        api.MapJobsEndpoints();
         return app;
     }
 }

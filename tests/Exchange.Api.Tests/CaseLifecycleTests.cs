@@ -132,7 +132,68 @@ public sealed class CaseLifecycleTests(LifecycleFixture hosts) : IClassFixture<L
         Assert.Equal(CaseStatus.Rejected, tombstones[rejected].Outcome);
         Assert.True(await db.OutboxMessages.AnyAsync(m => m.CaseId == open && m.EventType == "case.halted"));
         Assert.Equal(2, await db.OutboxMessages.CountAsync(m => (m.CaseId == open || m.CaseId == rejected) && m.EventType == "case.purged"));
-        Assert.Equal(HttpStatusCode.NotFound, (await globex.GetAsync($"/api/v1/cases/{open}")).StatusCode);
+        // Both members keep the tombstone at the case's own id; the purge says why.
+        var tombstone = await (await globex.GetAsync($"/api/v1/cases/{open}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("purged", tombstone["status"]!.GetValue<string>());
+        Assert.Equal("authorisation_withdrawn", tombstone["purge"]!["reason"]!.GetValue<string>());
+        Assert.Equal("halted", tombstone["purge"]!["outcome"]!.GetValue<string>());
+        var initech = await hosts.ClientAsync(ApiFixture.Initech);
+        Assert.Equal(HttpStatusCode.NotFound, (await initech.GetAsync($"/api/v1/cases/{open}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Both_members_keep_seeing_a_purged_case_as_its_tombstone_with_when_why_and_receipts_and_a_third_party_gets_404()
+    {
+        var (acme, globex, id, etag, _) = await OpenAsync();
+        var accepted = await globex.PostAsync($"/api/v1/cases/{id}/accept", new { receiverCaseReference = "GX-9" }, ifMatch: etag);
+        await accepted.ExpectAsync(HttpStatusCode.OK);
+        await (await globex.PostAsync($"/api/v1/cases/{id}/resolve", new { stepsTaken = "Rolled back the driver", conclusion = "Driver bug, fixed in 12.5" },
+            ifMatch: accepted.ETag())).ExpectAsync(HttpStatusCode.OK);
+        await using (var db = hosts.Database.CreateContext())
+        {
+            var audit = new Exchange.Core.Audit.AuditLog(db, TimeProvider.System);
+            await new CasePurger(db, audit, TimeProvider.System).PurgeNowAsync([id], Exchange.Core.Audit.AuditActor.System, "retention_elapsed");
+        }
+
+        await (await acme.PostAsync($"/api/v1/cases/{id}/purge-receipts", null)).ExpectAsync(HttpStatusCode.Created);
+
+        foreach (var member in new[] { acme, globex })
+        {
+            var tombstone = await (await member.GetAsync($"/api/v1/cases/{id}")).ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal(id, tombstone["id"]!.GetValue<Guid>());
+            Assert.Equal("purged", tombstone["status"]!.GetValue<string>());
+            Assert.Equal("acme", tombstone["submittingMemberId"]!.GetValue<string>());
+            Assert.Equal("globex", tombstone["receivingMemberId"]!.GetValue<string>());
+            Assert.Equal("Printer driver crashes the ERP client", tombstone["fields"]!["summary"]!.GetValue<string>());
+            Assert.Equal("Contoso Manufacturing", tombstone["fields"]!["customerOrganisation"]!.GetValue<string>());
+            Assert.Null(tombstone["fields"]!["description"]);
+            Assert.Null(tombstone["submitterCaseReference"]);
+            Assert.Equal("Rolled back the driver", tombstone["stepsTaken"]!.GetValue<string>());
+            Assert.Equal("Driver bug, fixed in 12.5", tombstone["conclusion"]!.GetValue<string>());
+            var purge = tombstone["purge"]!;
+            Assert.Equal("retention_elapsed", purge["reason"]!.GetValue<string>());
+            Assert.Equal("resolved", purge["outcome"]!.GetValue<string>());
+            Assert.True(purge["purgedAt"]!.GetValue<DateTime>() > DateTime.UtcNow.AddMinutes(-5));
+            Assert.Equal("acme", Assert.Single(purge["receipts"]!.AsArray())!["memberId"]!.GetValue<string>());
+        }
+
+        // Lists show it with the filter, not among the cases that still hold data.
+        var purgedList = await (await acme.GetAsync("/api/v1/cases?status=purged&limit=100")).ExpectAsync(HttpStatusCode.OK);
+        var line = Assert.Single(purgedList["items"]!.AsArray(), i => i!["id"]!.GetValue<Guid>() == id)!;
+        Assert.Equal("purged", line["status"]!.GetValue<string>());
+        Assert.Equal("Printer driver crashes the ERP client", line["summary"]!.GetValue<string>());
+        var inbox = await (await globex.GetAsync("/api/v1/cases?box=inbox&status=purged&limit=100")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains(inbox["items"]!.AsArray(), i => i!["id"]!.GetValue<Guid>() == id);
+        var open = await (await acme.GetAsync("/api/v1/cases?limit=100")).ExpectAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(open["items"]!.AsArray(), i => i!["id"]!.GetValue<Guid>() == id);
+
+        // A third party, operator staff included, gets the 404 of an id that never existed, and no line.
+        var initech = await hosts.ClientAsync(ApiFixture.Initech);
+        await (await initech.GetAsync($"/api/v1/cases/{id}")).ExpectRefusalAsync(HttpStatusCode.NotFound, "not_found");
+        var operatorStaff = await hosts.ClientAsync(ApiFixture.Operator);
+        await (await operatorStaff.GetAsync($"/api/v1/cases/{id}")).ExpectRefusalAsync(HttpStatusCode.NotFound, "not_found");
+        var initechList = await (await initech.GetAsync("/api/v1/cases?status=purged&limit=100")).ExpectAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain(initechList["items"]!.AsArray(), i => i!["id"]!.GetValue<Guid>() == id);
     }
 
     [Fact]

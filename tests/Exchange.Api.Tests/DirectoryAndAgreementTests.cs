@@ -68,6 +68,35 @@ public sealed class DirectoryAndAgreementTests(ApiFixture hosts) : IClassFixture
     }
 
     [Fact]
+    public async Task A_null_inside_an_intake_policy_field_list_is_a_400_naming_the_position()
+    {
+        var admin = await hosts.ClientAsync(ApiFixture.AcmeAdmin);
+        foreach (var body in new[]
+        {
+            """{"requiredFields":[null],"acceptedFields":["summary"],"freeTextPersonalData":"redact","responseTargets":{"1":"01:00:00"}}""",
+            """{"requiredFields":["summary"],"acceptedFields":["summary",null],"freeTextPersonalData":"redact","responseTargets":{"1":"01:00:00"}}""",
+        })
+        {
+            using var response = await admin.PutAsync("/api/v1/members/acme/intake-policy", body);
+            var problem = await response.ExpectAsync(HttpStatusCode.BadRequest);
+            Assert.Equal("validation_failed", problem["code"]?.GetValue<string>());
+            Assert.True(problem["errors"]!.AsObject().Any(e => e.Key.EndsWith("Fields[0]", StringComparison.Ordinal) || e.Key.EndsWith("Fields[1]", StringComparison.Ordinal)),
+                problem.ToJsonString());
+        }
+    }
+
+    [Fact]
+    public async Task Another_members_admin_is_refused_before_its_body_is_judged()
+    {
+        var admin = await hosts.ClientAsync(ApiFixture.GlobexAdmin);
+        foreach (var body in new[] { """{"requiredFields":[null]}""", """{}""" })
+        {
+            using var response = await admin.PutAsync("/api/v1/members/acme/intake-policy", body);
+            await response.ExpectRefusalAsync(HttpStatusCode.Forbidden, "role_required");
+        }
+    }
+
+    [Fact]
     public async Task A_legal_admin_creates_signs_and_terminates_a_bilateral_agreement_that_its_parties_can_read()
     {
         var legal = await hosts.ClientAsync(ApiFixture.Legal);

@@ -150,6 +150,33 @@ public sealed class EngineerFlowBrowserTests(PortalBrowser browser) : IClassFixt
     }
 
     [Fact]
+    public async Task A_globex_engineer_still_sees_a_purged_case_as_its_tombstone_with_when_and_why()
+    {
+        var acme = MemberSystem.AcmeCrm(browser.Services);
+        var authorisation = await acme.AuthoriseAsync(["globex"]);
+        var caseId = await acme.OpenCaseToAsync("globex", "Label printer jams after the firmware update", authorisation);
+        await acme.WithdrawAsync(authorisation);
+        var page = await browser.NewPageAsync();
+        try
+        {
+            await browser.SignInAsync(page, "gina@globex.example");
+
+            var response = await page.GotoAsync($"{Portal}/cases/{caseId}");
+            Assert.Equal(200, response!.Status);
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Label printer jams after the firmware update");
+            await Expect(page.Locator("#case-state")).ToHaveTextAsync("Purged");
+            await Expect(page.Locator("#purge-facts")).ToContainTextAsync("The customer withdrew the authorisation");
+            await Expect(page.Locator("#purge-facts")).ToContainTextAsync("Halted");
+            await Expect(page.GetByText("Acme Billing")).ToHaveCountAsync(0);
+        }
+        finally
+        {
+            await PortalBrowser.ScreenshotAsync(page, nameof(A_globex_engineer_still_sees_a_purged_case_as_its_tombstone_with_when_and_why));
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task An_initech_engineer_cannot_see_a_case_between_acme_and_globex()
     {
         var caseId = await MemberSystem.AcmeCrm(browser.Services).OpenCaseToAsync("globex", "Confidential fault between acme and globex");

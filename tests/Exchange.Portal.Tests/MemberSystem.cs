@@ -38,9 +38,9 @@ public sealed class MemberSystem(ExchangeServices services, string clientId, str
         await PostAsync(http, $"/api/v1/customer-authorisations/{authorisation}/withdraw", new { reason = "Customer withdrew" });
     }
 
-    public async Task<Guid> OpenCaseToAsync(string receiver, string summary)
+    public async Task<Guid> OpenCaseToAsync(string receiver, string summary, Guid? underAuthorisation = null)
     {
-        var authorisation = await AuthoriseAsync([receiver]);
+        var authorisation = underAuthorisation ?? await AuthoriseAsync([receiver]);
         using var http = await ClientAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cases")
         {

@@ -33,12 +33,15 @@ public class IdentityBackedHosts<TIdentity, TService> : IAsyncLifetime
     /// <summary>Extra settings for the service under test (limits, retention).</summary>
     protected virtual IDictionary<string, string?> ServiceSettings => new Dictionary<string, string?>();
 
+    /// <summary>The database both hosts share: by default a new one on the run's provider.</summary>
+    protected virtual Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateAsync();
+
     /// <summary>Adds what the test class needs (members, agreements, clients) after the demo seed.</summary>
     protected virtual Task SeedAsync(ExchangeDbContext db) => Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
-        Database = await TestDatabase.CreateAsync();
+        Database = await CreateDatabaseAsync();
         Identity = new ExchangeAppFactory<TIdentity>(Database, new Dictionary<string, string?> { ["Exchange:Identity:Issuer"] = Issuer });
         _ = Identity.Server; // starts Identity, which migrates the database
         await using (var db = Database.CreateContext())
@@ -101,7 +104,7 @@ public class IdentityBackedHosts<TIdentity, TService> : IAsyncLifetime
         return client;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Service.DisposeAsync();
         await Identity.DisposeAsync();

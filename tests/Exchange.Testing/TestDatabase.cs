@@ -33,7 +33,9 @@ public sealed class TestDatabase : IAsyncDisposable
     public static DatabaseProvider CurrentProvider =>
         Enum.Parse<DatabaseProvider>(Environment.GetEnvironmentVariable("EXCHANGE_TEST_PROVIDER") ?? "Sqlite", ignoreCase: true);
 
-    public static async Task<TestDatabase> CreateAsync(DatabaseProvider? provider = null)
+    /// <param name="provider">Sqlite or Postgres; the run's provider when null.</param>
+    /// <param name="postgresAdmin">The PostgreSQL server to create the database on; EXCHANGE_TEST_POSTGRES when null.</param>
+    public static async Task<TestDatabase> CreateAsync(DatabaseProvider? provider = null, string? postgresAdmin = null)
     {
         var chosen = provider ?? CurrentProvider;
         var name = "t_" + Guid.NewGuid().ToString("N")[..16];
@@ -44,7 +46,7 @@ public sealed class TestDatabase : IAsyncDisposable
             return new TestDatabase(chosen, $"Data Source={Path.Combine(folder, name + ".db")}", null, name);
         }
 
-        var admin = Environment.GetEnvironmentVariable("EXCHANGE_TEST_POSTGRES")
+        var admin = postgresAdmin ?? Environment.GetEnvironmentVariable("EXCHANGE_TEST_POSTGRES")
             ?? throw new InvalidOperationException("EXCHANGE_TEST_POSTGRES is not set: run the tests through ./test.sh, which starts PostgreSQL.");
         await using (var connection = new NpgsqlConnection(admin))
         {

@@ -89,7 +89,7 @@ public static class ApiAuthentication
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = badToken ? "Bearer error=\"invalid_token\"" : "Bearer";
         await Problems.WriteAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Unauthorized",
-            badToken ? "The access token is invalid or expired." : "An access token is required.", badToken ? "invalid_token" : null);
+            badToken ? "The access token is invalid or expired." : "An access token is required.", badToken ? "invalid_token" : "token_missing");
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Exchange.Core.Data;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Exchange.Api.Http;
@@ -18,7 +19,8 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
             {
                 StatusCodes.Status413PayloadTooLarge => ("Payload Too Large", "The request body is larger than this API accepts.", "body_too_large"),
                 StatusCodes.Status415UnsupportedMediaType => ("Unsupported Media Type", "Send the body as application/json.", "unsupported_media_type"),
-                _ when json is not null => ("Bad Request", $"The JSON body cannot be read at '{json.Path ?? "$"}': unknown, duplicated or wrongly typed property, or malformed JSON.", "invalid_json"),
+                // The position, not the path: a property name the client made up may itself be personal data.
+                _ when json is not null => ("Bad Request", $"The JSON body cannot be read at {Position(json)}: an unknown, duplicated or wrongly typed property, or malformed JSON.", "invalid_json"),
                 _ => ("Bad Request", "The request cannot be read.", "bad_request"),
             };
             logger.LogInformation("Unreadable request to {Path}: {Status} {Code}", context.Request.Path, bad.StatusCode, code);
@@ -26,10 +28,24 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
             return true;
         }
 
+        if (DatabaseRetry.IsUnavailable(exception))
+        {
+            // Retries are spent: tell the client when to come back rather than blaming its request.
+            logger.LogWarning("Database unavailable on {Method} {Path}: {Reason}", context.Request.Method, context.Request.Path, exception.GetBaseException().GetType().Name);
+            context.Response.Headers.RetryAfter = ((int)DatabaseRetry.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
+                "The exchange's database cannot be reached just now; retry after the time in Retry-After.", "database_unavailable");
+            return true;
+        }
+
         logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
-        await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, "Internal Server Error", "The request failed; it has been logged.", null);
+        await Problems.WriteAsync(context, StatusCodes.Status500InternalServerError, "Internal Server Error", "The request failed; it has been logged.", "internal_error");
         return true;
     }
+
+    private static string Position(JsonException json) => json.LineNumber is { } line
+        ? $"line {line + 1}, byte {json.BytePositionInLine.GetValueOrDefault() + 1}"
+        : "an unknown position";
 
     private static JsonException? FindJsonException(Exception exception)
     {

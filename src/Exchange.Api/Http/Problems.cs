@@ -28,7 +28,10 @@ public static class Problems
         refusal.Detail, refusal.Code);
 
     /// <summary>The same answer whether the object does not exist or belongs to someone else, so ids leak nothing.</summary>
-    public static ProblemHttpResult NotFound() => Problem(StatusCodes.Status404NotFound, "Not Found", "No such object.", null);
+    public static ProblemHttpResult NotFound() => Problem(StatusCodes.Status404NotFound, "Not Found", "No such object.", NotFoundCode);
+
+    public const string NotFoundCode = "not_found";
+    public const string ValidationFailedCode = "validation_failed";
 
     public static ProblemHttpResult Forbidden(string detail) => Problem(StatusCodes.Status403Forbidden, "Forbidden", detail, RefusalCodes.RoleRequired);
 
@@ -49,8 +52,33 @@ public static class Problems
         return TypedResults.Problem(problem);
     }
 
-    public static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, extensions: new Dictionary<string, object?> { ["code"] = "validation_failed" });
+    public static ValidationProblem Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
+    /// <summary>400 `validation_failed`, with `errors` keyed by the JSON path of each field the client sent.</summary>
+    public static ValidationProblem Invalid(IDictionary<string, string[]> errors) => TypedResults.ValidationProblem(
+        errors,
+        detail: errors.Count == 1 ? "One field is invalid; see errors." : $"{errors.Count} fields are invalid; see errors.",
+        type: TypeBase + ValidationFailedCode,
+        extensions: new Dictionary<string, object?> { ["code"] = ValidationFailedCode });
+
+    /// <summary>
+    /// The code and detail for an answer the framework writes with its status alone (a route or
+    /// method that does not exist, a media type no endpoint takes), so that every problem carries both.
+    /// </summary>
+    public static (string Code, string Detail)? ForBareStatus(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => ("bad_request", "The request cannot be read."),
+        StatusCodes.Status401Unauthorized => ("token_missing", "An access token is required."),
+        StatusCodes.Status403Forbidden => ("forbidden", "The caller may not do this."),
+        StatusCodes.Status404NotFound => (NotFoundCode, "No such object."),
+        StatusCodes.Status405MethodNotAllowed => ("method_not_allowed", "This route does not take this method; see the Allow header."),
+        StatusCodes.Status406NotAcceptable => ("not_acceptable", "This API answers application/json only."),
+        StatusCodes.Status413PayloadTooLarge => ("body_too_large", "The request body is larger than this API accepts."),
+        StatusCodes.Status415UnsupportedMediaType => ("unsupported_media_type", "Send the body as application/json."),
+        StatusCodes.Status500InternalServerError => ("internal_error", "The request failed; it has been logged."),
+        StatusCodes.Status503ServiceUnavailable => ("service_unavailable", "The service cannot answer now; retry after the time in Retry-After."),
+        _ => null,
+    };
 
     /// <summary>For middleware outside endpoint results (challenges, limits).</summary>
     public static async Task WriteAsync(HttpContext context, int status, string title, string detail, string? code)

@@ -1,4 +1,5 @@
 using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Exchange.Api.Http;
 
@@ -18,11 +19,29 @@ public static class Validation
             var result = await validator.ValidateAsync(request, context.HttpContext.RequestAborted);
             if (!result.IsValid)
             {
-                return TypedResults.ValidationProblem(result.ToDictionary(), extensions: new Dictionary<string, object?> { ["code"] = "validation_failed" });
+                return Problems.Invalid(result.ToDictionary());
             }
 
             return await next(context);
         }).ProducesValidationProblem();
+
+    /// <summary>
+    /// For handlers that must check who may act before judging the body: null when the body is
+    /// present and valid, otherwise the same 400 the filter gives.
+    /// </summary>
+    public static async Task<ValidationProblem?> ValidateAsync<TRequest>(TRequest? request, IValidator<TRequest> validator, CancellationToken cancellationToken)
+        where TRequest : class
+    {
+        if (request is null)
+        {
+            return Problems.Invalid("body", "A JSON body is required.");
+        }
+
+        var result = await validator.ValidateAsync(request, cancellationToken);
+        return result.IsValid
+            ? null
+            : Problems.Invalid(result.ToDictionary());
+    }
 
     /// <summary>Validator rules shared by several requests.</summary>
     public static IRuleBuilderOptions<T, string?> Text<T>(this IRuleBuilder<T, string?> rule, int maxLength) =>

@@ -28,7 +28,16 @@ public sealed class AuditLog(ExchangeDbContext db, TimeProvider clock)
     public async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> BeginAsync(CancellationToken cancellationToken = default)
     {
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await ProviderStatements.LockAuditChainAsync(db, cancellationToken);
+        try
+        {
+            await ProviderStatements.LockAuditChainAsync(db, cancellationToken);
+        }
+        catch
+        {
+            // The caller never receives the transaction, so it cannot end it; a retry must find none open.
+            await transaction.DisposeAsync();
+            throw;
+        }
 
         return transaction;
     }

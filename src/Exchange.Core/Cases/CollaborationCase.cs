@@ -8,6 +8,9 @@ public enum CaseStatus
     Rejected,
     Resolved,
     Halted,
+
+    /// <summary>Never stored on a case: what the API shows for a case whose data has been purged, leaving its tombstone.</summary>
+    Purged,
 }
 
 /// <summary>A collaboration request between a submitting and a receiving member about one shared customer.</summary>

@@ -47,11 +47,13 @@ public static class DatabaseServiceCollectionExtensions
                 break;
             case DatabaseProvider.Postgres:
                 builder.UseNpgsql(options.ConnectionString, npgsql => npgsql
-                    .MigrationsAssembly(migrations).MigrationsHistoryTable(MigrationsHistoryTable));
+                    .MigrationsAssembly(migrations).MigrationsHistoryTable(MigrationsHistoryTable)
+                    .ExecutionStrategy(dependencies => new ExchangeNpgsqlRetryingStrategy(dependencies)));
                 break;
             case DatabaseProvider.SqlServer:
                 builder.UseSqlServer(options.ConnectionString, sqlServer => sqlServer
-                    .MigrationsAssembly(migrations).MigrationsHistoryTable(MigrationsHistoryTable));
+                    .MigrationsAssembly(migrations).MigrationsHistoryTable(MigrationsHistoryTable)
+                    .ExecutionStrategy(dependencies => new ExchangeSqlServerRetryingStrategy(dependencies)));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown database provider '{options.Provider}'.");

@@ -46,17 +46,12 @@ public static class ExchangeHost
         builder.Services.AddExchangeKeyRing(KeyRingCertificate.Load(builder.Configuration));
 
         // Behind a load balancer only the proxies named in configuration are believed, so a
-        // spoofed X-Forwarded-For changes neither rate-limit keys nor logged addresses.
-        builder.Services.Configure<ForwardedHeadersOptions>(options =>
-        {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            options.KnownIPNetworks.Clear();
-            options.KnownProxies.Clear();
-            foreach (var proxy in builder.Configuration.GetSection("Exchange:TrustedProxies").Get<string[]>() ?? [])
-            {
-                options.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
-            }
-        });
+        // spoofed X-Forwarded-For changes neither rate-limit keys nor logged addresses; with none
+        // named, forwarded headers are ignored altogether.
+        builder.Services.AddOptions<TrustedProxyOptions>().BindConfiguration(TrustedProxyOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TrustedProxyOptions>, TrustedProxyOptionsValidator>();
+        builder.Services.AddOptions<ForwardedHeadersOptions>()
+            .Configure<IOptions<TrustedProxyOptions>>((options, proxies) => proxies.Value.ApplyTo(options));
 
         var secrets = new SecretSettings();
         secrets.Keys.AddRange(secretSettings);
@@ -86,6 +81,13 @@ public static class ExchangeHost
                 }
 
                 headers.XFrameOptions = "DENY";
+                // Text answers written without a charset (health checks, say) name it, so no client sniffs one.
+                if (context.Response.ContentType is { } type && type.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
+                    && !type.Contains("charset", StringComparison.OrdinalIgnoreCase))
+                {
+                    context.Response.ContentType = type + "; charset=utf-8";
+                }
+
                 return Task.CompletedTask;
             });
             return next(context);

@@ -31,7 +31,7 @@ public sealed record CaseDto(
     string SubmittingMemberId,
     string ReceivingMemberId,
     Guid? CustomerAuthorisationId,
-    int Severity,
+    int? Severity,
     string Status,
     string? SubmitterCaseReference,
     string? ReceiverCaseReference,
@@ -46,8 +46,11 @@ public sealed record CaseDto(
     string? StepsTaken,
     string? Conclusion,
     DateTimeOffset? RespondedAt = null,
-    string? Summary = null)
+    string? Summary = null,
+    PurgeDto? Purge = null)
 {
+    public bool IsPurged => Status == "purged";
+
     /// <summary>A field's value; list lines carry only the summary, at the top level.</summary>
     public string? Field(string name) => Fields?.GetValueOrDefault(name) ?? (name == "summary" ? Summary : null);
 
@@ -55,6 +58,11 @@ public sealed record CaseDto(
 }
 
 public sealed record CasePage(List<CaseDto> Items, string? NextCursor);
+
+/// <summary>What remains of a purged case: when and why, how it ended, and each member's confirmation that its copy is gone.</summary>
+public sealed record PurgeDto(DateTimeOffset PurgedAt, string Reason, string Outcome, string SubmitterInitials, string? ReceiverInitials, List<PurgeReceiptLineDto> Receipts);
+
+public sealed record PurgeReceiptLineDto(string MemberId, DateTimeOffset ConfirmedAt);
 
 /// <summary>What the receiver would see if the case were sent now; nothing is stored.</summary>
 public sealed record CasePreviewDto(string ReceivingMemberId, Dictionary<string, string> Fields, List<WithheldFieldDto> WithheldFields);

@@ -65,7 +65,18 @@ public static class Explanations
         "rejected" => "Rejected",
         "resolved" => "Resolved",
         "halted" => "Halted",
+        "purged" => "Purged",
         _ => status.Replace('_', ' '),
+    };
+
+    /// <summary>A purged case keeps no severity.</summary>
+    public static string Severity(int? severity) => severity is { } s ? Severity(s) : "-";
+
+    public static string PurgeReason(string reason) => reason switch
+    {
+        "retention_elapsed" => "The retention period after the case concluded has passed.",
+        "authorisation_withdrawn" => "The customer withdrew the authorisation this case relied on.",
+        _ => reason.Replace('_', ' '),
     };
 
     public static string Severity(int severity) => severity switch

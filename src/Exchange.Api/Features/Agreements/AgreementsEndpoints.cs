@@ -1,3 +1,4 @@
+using Exchange.Api.OpenApi;
 using Exchange.Api.Auth;
 using Exchange.Api.Http;
 using Exchange.Core.Agreements;
@@ -76,11 +77,16 @@ public static class AgreementsEndpoints
     public static IEndpointRouteBuilder MapAgreementsEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/agreements").WithTags("Agreements");
-        group.MapGet("/", List).RequireAuthorization(ApiPolicies.AgreementsRead);
-        group.MapGet("/{id:guid}", Get).RequireAuthorization(ApiPolicies.AgreementsRead);
-        group.MapPost("/", Create).RequireAuthorization(ApiPolicies.AgreementsWrite).Validated<CreateAgreementRequest>();
-        group.MapPost("/{id:guid}/signatures", Sign).RequireAuthorization(ApiPolicies.AgreementsWrite).Validated<SignatureRequest>();
-        group.MapPost("/{id:guid}/terminate", Terminate).RequireAuthorization(ApiPolicies.AgreementsWrite).Validated<TerminateRequest>();
+        group.MapGet("/", List).RequireAuthorization(ApiPolicies.AgreementsRead)
+            .Describe("listAgreements", "List agreements", "The agreements the caller's member is a party to (operator legal admins: all), optionally those naming `memberId`.");
+        group.MapGet("/{id:guid}", Get).RequireAuthorization(ApiPolicies.AgreementsRead)
+            .Describe("getAgreement", "Get an agreement", "One agreement with its parties' signature records; 404 when the caller is not a party.");
+        group.MapPost("/", Create).RequireAuthorization(ApiPolicies.AgreementsWrite).Validated<CreateAgreementRequest>()
+            .Describe("createAgreement", "Register an agreement", "Registers a framework or bilateral agreement awaiting signatures (legal admins of the operator).");
+        group.MapPost("/{id:guid}/signatures", Sign).RequireAuthorization(ApiPolicies.AgreementsWrite).Validated<SignatureRequest>()
+            .Describe("signAgreement", "Record a signature", "Records one party's signature; the agreement comes into force when every party has signed and its effective date is reached.");
+        group.MapPost("/{id:guid}/terminate", Terminate).RequireAuthorization(ApiPolicies.AgreementsWrite).Validated<TerminateRequest>()
+            .Describe("terminateAgreement", "Terminate an agreement", "Ends an agreement; open cases it alone covered are halted.");
         return app;
     }
 

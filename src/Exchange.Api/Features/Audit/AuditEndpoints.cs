@@ -1,3 +1,4 @@
+using Exchange.Api.OpenApi;
 using Exchange.Api.Auth;
 using Exchange.Api.Http;
 using Exchange.Core.Audit;
@@ -17,8 +18,10 @@ public static class AuditEndpoints
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/audit").WithTags("Audit");
-        group.MapGet("/", ForCase).RequireAuthorization(ApiPolicies.CasesRead);
-        group.MapGet("/verify", Verify).RequireAuthorization(ApiPolicies.Operator);
+        group.MapGet("/", ForCase).RequireAuthorization(ApiPolicies.CasesRead)
+            .Describe("listCaseAuditEntries", "Read a case's audit trail", "The hash-chained audit entries of one case the caller is a member of: ids and actions, never personal data.");
+        group.MapGet("/verify", Verify).RequireAuthorization(ApiPolicies.Operator)
+            .Describe("verifyAuditChain", "Verify the audit chain", "Recomputes the whole audit chain and reports the first broken link (operator staff).");
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Exchange.Api.OpenApi;
 using System.Text.RegularExpressions;
 using Exchange.Api.Auth;
 using Exchange.Api.Http;
@@ -65,10 +66,14 @@ public static partial class AuthorisationsEndpoints
     public static IEndpointRouteBuilder MapAuthorisationsEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/customer-authorisations").WithTags("Customer authorisations").RequireAuthorization(ApiPolicies.Authorisations);
-        group.MapGet("/", List);
-        group.MapPost("/", Create).Validated<CreateAuthorisationRequest>();
-        group.MapGet("/{id:guid}", Get);
-        group.MapPost("/{id:guid}/withdraw", Withdraw).Validated<WithdrawRequest>(bodyOptional: true);
+        group.MapGet("/", List)
+            .Describe("listCustomerAuthorisations", "List customer authorisations", "The caller's member's customer authorisations, newest first, optionally naming a receiver or only active ones; keyset pages.");
+        group.MapPost("/", Create).Validated<CreateAuthorisationRequest>()
+            .Describe("createCustomerAuthorisation", "Record a customer authorisation", "Records that the shared customer agreed to the collaboration with the named receiving members, for a purpose, data categories and until a date.");
+        group.MapGet("/{id:guid}", Get)
+            .Describe("getCustomerAuthorisation", "Get a customer authorisation", "One of the member's own customer authorisations.");
+        group.MapPost("/{id:guid}/withdraw", Withdraw).Validated<WithdrawRequest>(bodyOptional: true)
+            .Describe("withdrawCustomerAuthorisation", "Withdraw a customer authorisation", "Withdraws it: its open cases are halted and every case under it is purged at once, leaving tombstones.");
         return app;
     }
 

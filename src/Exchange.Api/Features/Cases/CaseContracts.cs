@@ -6,12 +6,16 @@ namespace Exchange.Api.Features.Cases;
 
 public sealed record WithheldFieldDto(string Field, string Reason);
 
-/// <summary>A case as its two members see it.</summary>
+/// <summary>
+/// A case as its two members see it. Once purged (status `purged`), only what the tombstone keeps
+/// is filled in (the summary and customer organisation in fields, steps taken, conclusion, the
+/// timestamps) and `purge` says when and why, with the members' purge receipts; the rest is null.
+/// </summary>
 public sealed record CaseDto(
-    Guid Id, string SubmittingMemberId, string ReceivingMemberId, Guid CustomerAuthorisationId, int Severity, CaseStatus Status,
-    string SubmitterCaseReference, string? ReceiverCaseReference, string OpenedBy, IReadOnlyDictionary<string, string> Fields,
+    Guid Id, string SubmittingMemberId, string ReceivingMemberId, Guid? CustomerAuthorisationId, int? Severity, CaseStatus Status,
+    string? SubmitterCaseReference, string? ReceiverCaseReference, string? OpenedBy, IReadOnlyDictionary<string, string> Fields,
     IReadOnlyList<WithheldFieldDto> WithheldFields, string? RejectionReason, string? HaltReason, string? StepsTaken, string? Conclusion,
-    DateTime CreatedAt, DateTime UpdatedAt, DateTime? ResponseDueAt, DateTime? ConcludedAt, DateTime? PurgeDueAt)
+    DateTime CreatedAt, DateTime UpdatedAt, DateTime? ResponseDueAt, DateTime? ConcludedAt, DateTime? PurgeDueAt, PurgeDto? Purge = null)
 {
     public static CaseDto From(CollaborationCase c) => new(
         c.Id, c.SubmittingMemberId, c.ReceivingMemberId, c.CustomerAuthorisationId, c.Severity, c.Status, c.SubmitterCaseReference,
@@ -19,11 +23,44 @@ public sealed record CaseDto(
         new SortedDictionary<string, string>(c.Fields.ToDictionary(f => f.Name, f => f.Value), StringComparer.Ordinal),
         c.WithheldFields.OrderBy(w => w.Name, StringComparer.Ordinal).Select(w => new WithheldFieldDto(w.Name, w.Reason)).ToList(),
         c.RejectionReason, c.HaltReason, c.StepsTaken, c.Conclusion, c.CreatedAt, c.UpdatedAt, c.ResponseDueAt, c.ConcludedAt, c.PurgeDueAt);
+
+    public static CaseDto From(Tombstone t, string? reason)
+    {
+        var fields = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (t.Summary is not null)
+        {
+            fields[FieldCatalogue.Summary] = t.Summary;
+        }
+
+        if (t.CustomerOrganisation is not null)
+        {
+            fields[FieldCatalogue.CustomerOrganisation] = t.CustomerOrganisation;
+        }
+
+        return new(t.CaseId, t.SubmittingMemberId, t.ReceivingMemberId, null, null, CaseStatus.Purged, null, null, null, fields, [],
+            null, null, t.StepsTaken, t.Conclusion, t.OpenedAt, t.PurgedAt, null, t.ConcludedAt, null, PurgeDto.From(t, reason));
+    }
 }
+
+/// <summary>
+/// When and why a case was purged, the state it ended in, the engineers' initials the tombstone
+/// keeps, and each member's confirmation that it deleted its own copy.
+/// </summary>
+public sealed record PurgeDto(DateTime PurgedAt, string Reason, CaseStatus Outcome, string SubmitterInitials, string? ReceiverInitials,
+    IReadOnlyList<PurgeReceiptLineDto> Receipts)
+{
+    /// <summary>The reason when the audit entry names none (purges written before reasons were kept).</summary>
+    public const string UnknownReason = "unknown";
+
+    public static PurgeDto From(Tombstone t, string? reason) => new(t.PurgedAt, reason ?? UnknownReason, t.Outcome, t.SubmitterInitials,
+        t.ReceiverInitials, t.Receipts.OrderBy(r => r.ConfirmedAt).Select(r => new PurgeReceiptLineDto(r.MemberId, r.ConfirmedAt)).ToList());
+}
+
+public sealed record PurgeReceiptLineDto(string MemberId, DateTime ConfirmedAt);
 
 /// <summary>A line of a case list. Operator staff get the same shape without the summary: metadata, not content.</summary>
 public sealed record CaseSummaryDto(
-    Guid Id, string SubmittingMemberId, string ReceivingMemberId, int Severity, CaseStatus Status, string? SubmitterCaseReference,
+    Guid Id, string SubmittingMemberId, string ReceivingMemberId, int? Severity, CaseStatus Status, string? SubmitterCaseReference,
     string? ReceiverCaseReference, string? Summary, DateTime CreatedAt, DateTime UpdatedAt, DateTime? ResponseDueAt, DateTime? ConcludedAt);
 
 public sealed record CasePage(IReadOnlyList<CaseSummaryDto> Items, string? NextCursor);
@@ -49,13 +86,16 @@ public sealed class CreateCaseRequestValidator : AbstractValidator<CreateCaseReq
         RuleFor(r => r.SubmitterCaseReference).Text(100);
         RuleFor(r => r.Fields).NotEmpty().Custom((fields, context) =>
         {
+            var position = 0;
             foreach (var (name, value) in fields ?? [])
             {
+                position++;
                 var key = $"fields.{name}";
                 var field = FieldCatalogue.Find(name);
                 if (field is null)
                 {
-                    context.AddFailure(key, $"'{name}' is not a field of the catalogue (GET /api/v1/field-catalogue).");
+                    // Named by position: a made-up property name may itself be personal data, so it is not echoed.
+                    context.AddFailure("fields", $"Property {position} of fields is not a field of the catalogue (GET /api/v1/field-catalogue).");
                 }
                 else if (field.Category == DataCategory.Special)
                 {

@@ -1,3 +1,4 @@
+using Exchange.Api.OpenApi;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -35,17 +36,28 @@ public static class CasesEndpoints
     public static IEndpointRouteBuilder MapCasesEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/cases").WithTags("Cases");
-        group.MapGet("/", List).RequireAuthorization(ApiPolicies.CasesRead);
-        group.MapPost("/", Create).RequireAuthorization(ApiPolicies.CasesWrite).RequireRateLimiting(RequestLimits.CaseCreationPolicy).Validated<CreateCaseRequest>();
-        group.MapPost("/preview", Preview).RequireAuthorization(ApiPolicies.CasesWrite).Validated<CreateCaseRequest>();
-        group.MapGet("/{id:guid}", Get).RequireAuthorization(ApiPolicies.CasesRead);
-        group.MapPost("/{id:guid}/accept", Accept).RequireAuthorization(ApiPolicies.CasesWrite).Validated<AcceptRequest>(bodyOptional: true);
-        group.MapPost("/{id:guid}/reject", Reject).RequireAuthorization(ApiPolicies.CasesWrite).Validated<RejectRequest>();
-        group.MapPost("/{id:guid}/request-information", RequestInformation).RequireAuthorization(ApiPolicies.CasesWrite).Validated<RequestInformationRequest>();
-        group.MapPost("/{id:guid}/provide-information", ProvideInformation).RequireAuthorization(ApiPolicies.CasesWrite).Validated<ProvideInformationRequest>();
-        group.MapPost("/{id:guid}/resolve", Resolve).RequireAuthorization(ApiPolicies.CasesWrite).Validated<ResolveRequest>();
-        group.MapGet("/{id:guid}/notes", ListNotes).RequireAuthorization(ApiPolicies.CasesRead);
-        group.MapPost("/{id:guid}/notes", AddNote).RequireAuthorization(ApiPolicies.CasesWrite).Validated<NoteRequest>();
+        group.MapGet("/", List).RequireAuthorization(ApiPolicies.CasesRead)
+            .Describe("listCases", "List cases", "The caller's cases, newest first: `box=inbox` (received) or `outbox` (sent), optionally by `status`; `status=purged` lists tombstones. Keyset pages via `cursor`.");
+        group.MapPost("/", Create).RequireAuthorization(ApiPolicies.CasesWrite).RequireRateLimiting(RequestLimits.CaseCreationPolicy).Validated<CreateCaseRequest>()
+            .Describe("createCase", "Open a case", "Submits a collaboration request to another member. The agreement, authorisation and transfer gates run, then minimisation; a refusal is a 422 with a stable code and nothing is stored. Send an Idempotency-Key to retry safely.");
+        group.MapPost("/preview", Preview).RequireAuthorization(ApiPolicies.CasesWrite).Validated<CreateCaseRequest>()
+            .Describe("previewCase", "Preview a case", "Runs the same gates and minimisation as opening a case and shows what the receiver would see; nothing is stored.");
+        group.MapGet("/{id:guid}", Get).RequireAuthorization(ApiPolicies.CasesRead)
+            .Describe("getCase", "Get a case", "One case of the caller's member with its ETag; a purged case answers with its tombstone (status `purged`). Anyone else gets 404.");
+        group.MapPost("/{id:guid}/accept", Accept).RequireAuthorization(ApiPolicies.CasesWrite).Validated<AcceptRequest>(bodyOptional: true)
+            .Describe("acceptCase", "Accept a case", "The receiver accepts a submitted case. Requires If-Match with the current ETag.");
+        group.MapPost("/{id:guid}/reject", Reject).RequireAuthorization(ApiPolicies.CasesWrite).Validated<RejectRequest>()
+            .Describe("rejectCase", "Reject a case", "The receiver rejects a submitted case with a reason. Requires If-Match.");
+        group.MapPost("/{id:guid}/request-information", RequestInformation).RequireAuthorization(ApiPolicies.CasesWrite).Validated<RequestInformationRequest>()
+            .Describe("requestCaseInformation", "Ask the submitter for information", "The receiver asks a question; the case waits for the submitter's answer. Requires If-Match.");
+        group.MapPost("/{id:guid}/provide-information", ProvideInformation).RequireAuthorization(ApiPolicies.CasesWrite).Validated<ProvideInformationRequest>()
+            .Describe("provideCaseInformation", "Answer the receiver's question", "The submitter answers; the case returns to submitted. Requires If-Match.");
+        group.MapPost("/{id:guid}/resolve", Resolve).RequireAuthorization(ApiPolicies.CasesWrite).Validated<ResolveRequest>()
+            .Describe("resolveCase", "Resolve a case", "The receiver records the steps taken and the conclusion; the retention clock starts. Requires If-Match.");
+        group.MapGet("/{id:guid}/notes", ListNotes).RequireAuthorization(ApiPolicies.CasesRead)
+            .Describe("listCaseNotes", "List a case's notes", "The notes both members added, oldest first.");
+        group.MapPost("/{id:guid}/notes", AddNote).RequireAuthorization(ApiPolicies.CasesWrite).Validated<NoteRequest>()
+            .Describe("addCaseNote", "Add a note", "Adds a note to an open case; free text is screened for personal data as the receiver's policy says.");
         return app;
     }
 
@@ -85,22 +97,25 @@ public static class CasesEndpoints
         }
 
         var metadataOnly = caller.IsOperator;
-        IQueryable<CollaborationCase> query = s.Db.Cases.AsNoTracking();
-        if (metadataOnly)
+        if (!metadataOnly && box is not null and not "inbox" and not "outbox")
         {
-            // Operator staff see every case's metadata (ids, members, states, timestamps), never content.
-            if (box is not null)
-            {
-                return Problems.Invalid("box", "Operator staff list case metadata across members; leave out box.");
-            }
+            return Problems.Invalid("box", "Must be inbox or outbox.");
         }
-        else
-        {
-            if (box is not null and not "inbox" and not "outbox")
-            {
-                return Problems.Invalid("box", "Must be inbox or outbox.");
-            }
 
+        if (metadataOnly && box is not null)
+        {
+            return Problems.Invalid("box", "Operator staff list case metadata across members; leave out box.");
+        }
+
+        if (wanted == CaseStatus.Purged)
+        {
+            return TypedResults.Ok(await ListPurgedAsync(box, after, size, metadataOnly, caller, s, cancellationToken));
+        }
+
+        IQueryable<CollaborationCase> query = s.Db.Cases.AsNoTracking();
+        // Operator staff see every case's metadata (ids, members, states, timestamps), never content.
+        if (!metadataOnly)
+        {
             query = box switch
             {
                 "inbox" => query.Where(c => c.ReceivingMemberId == caller.MemberId),
@@ -138,6 +153,68 @@ public static class CasesEndpoints
         }
 
         return TypedResults.Ok(new CasePage(items, next));
+    }
+
+    /// <summary>
+    /// `status=purged`: the tombstones of the caller's purged cases, as list lines with what the
+    /// tombstone keeps. The case list without this filter shows cases that still hold data.
+    /// </summary>
+    private static async Task<CasePage> ListPurgedAsync(
+        string? box, Guid? after, int size, bool metadataOnly, Caller caller, CaseServices s, CancellationToken cancellationToken)
+    {
+        IQueryable<Tombstone> query = s.Db.Tombstones.AsNoTracking();
+        if (!metadataOnly)
+        {
+            query = box switch
+            {
+                "inbox" => query.Where(t => t.ReceivingMemberId == caller.MemberId),
+                "outbox" => query.Where(t => t.SubmittingMemberId == caller.MemberId),
+                _ => query.Where(t => t.ReceivingMemberId == caller.MemberId || t.SubmittingMemberId == caller.MemberId),
+            };
+        }
+
+        if (after is { } last)
+        {
+            query = query.Where(t => t.CaseId.CompareTo(last) < 0);
+        }
+
+        var rows = await query.OrderByDescending(t => t.CaseId).Take(size + 1).ToListAsync(cancellationToken);
+        var items = rows.Take(size).Select(t => new CaseSummaryDto(t.CaseId, t.SubmittingMemberId, t.ReceivingMemberId, null, CaseStatus.Purged,
+            null, null, metadataOnly ? null : t.Summary, t.OpenedAt, t.PurgedAt, null, t.ConcludedAt)).ToList();
+        var next = rows.Count > size ? KeysetCursor.Encode(items[^1].Id) : null;
+
+        await using var transaction = await s.Audit.BeginAsync(cancellationToken);
+        await s.Audit.AppendAsync(caller.Actor, metadataOnly ? "case.metadata_listed" : "case.listed", "case", null,
+            details: new { box, status = "purged", count = items.Count, cases = items.Select(i => i.Id) }, cancellationToken: cancellationToken);
+        await s.Db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new CasePage(items, next);
+    }
+
+    /// <summary>
+    /// The tombstone of a purged case, for its two members only (anyone else gets the same 404 as
+    /// for an id that never existed), with the reason its purge's audit entry recorded.
+    /// </summary>
+    internal static async Task<CaseDto?> PurgedCaseAsync(ExchangeDbContext db, Guid id, Caller caller, CancellationToken cancellationToken)
+    {
+        var tombstone = await db.Tombstones.AsNoTracking().Include(t => t.Receipts)
+            .FirstOrDefaultAsync(t => t.CaseId == id && (t.SubmittingMemberId == caller.MemberId || t.ReceivingMemberId == caller.MemberId), cancellationToken);
+        if (tombstone is null)
+        {
+            return null;
+        }
+
+        var details = await db.AuditEntries.AsNoTracking()
+            .Where(e => e.CaseId == id && e.Action == CasePurger.AuditAction)
+            .OrderBy(e => e.Sequence).Select(e => e.Details).FirstOrDefaultAsync(cancellationToken);
+        string? reason = null;
+        if (details is not null && System.Text.Json.JsonDocument.Parse(details).RootElement is { ValueKind: System.Text.Json.JsonValueKind.Object } root
+            && root.TryGetProperty("reason", out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String)
+        {
+            reason = value.GetString();
+        }
+
+        return CaseDto.From(tombstone, reason);
     }
 
     // ---- create and preview ----
@@ -287,9 +364,8 @@ public static class CasesEndpoints
         var missing = receiver.IntakePolicy.RequiredFields.Where(f => !body.Fields!.ContainsKey(f)).ToList();
         if (missing.Count > 0)
         {
-            return (null, TypedResults.ValidationProblem(
-                missing.ToDictionary(f => $"fields.{f}", _ => new[] { "Required by the receiving member's intake policy." }),
-                extensions: new Dictionary<string, object?> { ["code"] = "validation_failed" }));
+            return (null, Problems.Invalid(
+                missing.ToDictionary(f => $"fields.{f}", _ => new[] { "Required by the receiving member's intake policy." })));
         }
 
         return (receiver, null);
@@ -330,6 +406,14 @@ public static class CasesEndpoints
     {
         await using var transaction = await s.Audit.BeginAsync(cancellationToken);
         var collaboration = await LoadAsync(s, id, tracking: false, cancellationToken);
+        if (collaboration is null && await PurgedCaseAsync(s.Db, id, caller, cancellationToken) is { } purged)
+        {
+            await s.Audit.AppendAsync(caller.Actor, "case.read", "case", id.ToString(), id, new { purged = true }, cancellationToken);
+            await s.Db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return TypedResults.Ok(purged);
+        }
+
         if (!Visible(collaboration, caller, s))
         {
             return Problems.NotFound();

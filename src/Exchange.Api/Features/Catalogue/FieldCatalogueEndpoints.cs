@@ -1,3 +1,4 @@
+using Exchange.Api.OpenApi;
 using Exchange.Core.Cases;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -9,7 +10,8 @@ public static class FieldCatalogueEndpoints
 {
     public static IEndpointRouteBuilder MapFieldCatalogueEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/field-catalogue", List).WithTags("Field catalogue");
+        app.MapGet("/api/v1/field-catalogue", List).WithTags("Field catalogue")
+            .Describe("listCatalogueFields", "List the field catalogue", "Every field a case can carry, with its data category, length limit and whether it is free text.");
         return app;
     }
 

@@ -1,3 +1,4 @@
+using Exchange.Api.OpenApi;
 using Exchange.Api.Auth;
 using Exchange.Core.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,7 +21,8 @@ public static class JobsEndpoints
 
     public static IEndpointRouteBuilder MapJobsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/jobs", List).WithTags("Jobs").RequireAuthorization(ApiPolicies.Operator);
+        app.MapGet("/api/v1/jobs", List).WithTags("Jobs").RequireAuthorization(ApiPolicies.Operator)
+            .Describe("listJobs", "List background jobs", "Each background job with its last runs (operator staff).");
         return app;
     }
 

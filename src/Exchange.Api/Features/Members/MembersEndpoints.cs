@@ -1,3 +1,4 @@
+using Exchange.Api.OpenApi;
 using Exchange.Api.Auth;
 using Exchange.Api.Http;
 using Exchange.Core.Audit;
@@ -38,8 +39,10 @@ public sealed class IntakePolicyRequestValidator : AbstractValidator<IntakePolic
         RuleFor(r => r.AcceptedFields).NotNull().Must(f => f is null || (f.Count <= FieldCatalogue.All.Count && f.Distinct().Count() == f.Count))
             .WithMessage("List each field once.");
         RuleFor(r => r.RequiredFields).NotNull().Must(f => f is null || f.Distinct().Count() == f.Count).WithMessage("List each field once.");
-        RuleForEach(r => r.AcceptedFields).Must(BeShareable).WithMessage("'{PropertyValue}' is not a catalogue field that can be shared.");
-        RuleForEach(r => r.RequiredFields).Must(BeShareable).WithMessage("'{PropertyValue}' is not a catalogue field that can be shared.");
+        RuleForEach(r => r.AcceptedFields).NotNull().WithMessage("A field name is required, not null.")
+            .Must(BeShareable).WithMessage("Not a catalogue field that can be shared (GET /api/v1/field-catalogue).");
+        RuleForEach(r => r.RequiredFields).NotNull().WithMessage("A field name is required, not null.")
+            .Must(BeShareable).WithMessage("Not a catalogue field that can be shared (GET /api/v1/field-catalogue).");
         RuleFor(r => r.RequiredFields).Must((r, required) => r.AcceptedFields is null || required!.All(r.AcceptedFields.Contains))
             .When(r => r.RequiredFields is not null).WithMessage("Every required field must also be accepted.");
         RuleFor(r => r.FreeTextPersonalData).NotNull().IsInEnum();
@@ -50,7 +53,7 @@ public sealed class IntakePolicyRequestValidator : AbstractValidator<IntakePolic
             .Must(t => t is null || t.Values.All(v => v > TimeSpan.Zero && v <= TimeSpan.FromDays(365))).WithMessage("Each response target must be positive and at most a year.");
     }
 
-    private static bool BeShareable(string name) => FieldCatalogue.Find(name) is { Category: not DataCategory.Special };
+    private static bool BeShareable(string? name) => name is not null && FieldCatalogue.Find(name) is { Category: not DataCategory.Special };
 }
 
 public static class MembersEndpoints
@@ -58,9 +61,13 @@ public static class MembersEndpoints
     public static IEndpointRouteBuilder MapMembersEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/members").WithTags("Members");
-        group.MapGet("/", List);
-        group.MapGet("/{id}", Get);
-        group.MapPut("/{id}/intake-policy", PutIntakePolicy).RequireAuthorization(ApiPolicies.MemberAdmin).Validated<IntakePolicyRequest>();
+        group.MapGet("/", List)
+            .Describe("listMembers", "List members", "The directory: every member with its region, contacts, intake policy and response targets.");
+        group.MapGet("/{id}", Get)
+            .Describe("getMember", "Get a member", "One member of the directory.");
+        // Validated inside the handler, after the own-member check: another member's admin learns nothing from a 400.
+        group.MapPut("/{id}/intake-policy", PutIntakePolicy).RequireAuthorization(ApiPolicies.MemberAdmin).ProducesValidationProblem()
+            .Describe("putIntakePolicy", "Set the intake policy", "A member admin sets its own member's required and accepted fields, free-text policy, retention and response targets.");
         return app;
     }
 
@@ -76,13 +83,19 @@ public static class MembersEndpoints
         return member is null ? Problems.NotFound() : TypedResults.Ok(MemberDto.From(member));
     }
 
-    private static async Task<Results<Ok<MemberDto>, ProblemHttpResult>> PutIntakePolicy(
-        string id, IntakePolicyRequest body, Caller caller, ExchangeDbContext db, AuditLog audit, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<MemberDto>, ValidationProblem, ProblemHttpResult>> PutIntakePolicy(
+        string id, IntakePolicyRequest? body, Caller caller, ExchangeDbContext db, AuditLog audit, IValidator<IntakePolicyRequest> validator,
+        CancellationToken cancellationToken)
     {
         // A member admin changes its own member's policy only; the directory is public, so 403 leaks nothing.
         if (caller.MemberId != id)
         {
             return Problems.Forbidden("A member admin may change only its own member's intake policy.");
+        }
+
+        if (await Validation.ValidateAsync(body, validator, cancellationToken) is { } invalid)
+        {
+            return invalid;
         }
 
         await using var transaction = await audit.BeginAsync(cancellationToken);
@@ -94,7 +107,7 @@ public static class MembersEndpoints
 
         member.IntakePolicy = new IntakePolicy
         {
-            RequiredFields = body.RequiredFields!,
+            RequiredFields = body!.RequiredFields!,
             AcceptedFields = body.AcceptedFields!,
             FreeTextPersonalData = body.FreeTextPersonalData!.Value,
             ResponseTargets = body.ResponseTargets!,

@@ -1,3 +1,4 @@
+using Exchange.Api.OpenApi;
 using Exchange.Api.Auth;
 using Exchange.Api.Http;
 using Exchange.Core.Audit;
@@ -43,16 +44,23 @@ public static class WebhooksEndpoints
             .Build();
 
         var subscriptions = app.MapGroup("/api/v1/webhook-subscriptions").WithTags("Webhooks").RequireAuthorization(manage);
-        subscriptions.MapPost("/", Create);
-        subscriptions.MapGet("/", List);
-        subscriptions.MapDelete("/{id:guid}", Delete);
-        subscriptions.MapPost("/{id:guid}/rotate-secret", RotateSecret);
+        subscriptions.MapPost("/", Create)
+            .Describe("createWebhookSubscription", "Register a webhook endpoint", "Registers an https endpoint for some or all event types; the answer shows the signing secret once.");
+        subscriptions.MapGet("/", List)
+            .Describe("listWebhookSubscriptions", "List webhook endpoints", "The member's webhook endpoints, without secrets.");
+        subscriptions.MapDelete("/{id:guid}", Delete)
+            .Describe("deleteWebhookSubscription", "Delete a webhook endpoint", "Removes the endpoint; nothing more is delivered to it.");
+        subscriptions.MapPost("/{id:guid}/rotate-secret", RotateSecret)
+            .Describe("rotateWebhookSecret", "Rotate a webhook secret", "Issues a new signing secret, shown once; for 24 hours deliveries carry signatures with both secrets.");
 
         var deliveries = app.MapGroup("/api/v1/webhook-deliveries").WithTags("Webhooks").RequireAuthorization(manage);
-        deliveries.MapGet("/", Deliveries);
-        deliveries.MapPost("/{id:guid}/redeliver", Redeliver);
+        deliveries.MapGet("/", Deliveries)
+            .Describe("listWebhookDeliveries", "List webhook deliveries", "Recent deliveries to the member's endpoints with attempts, status and last error.");
+        deliveries.MapPost("/{id:guid}/redeliver", Redeliver)
+            .Describe("redeliverWebhook", "Deliver again", "Queues one delivery again with the same message id.");
 
-        app.MapPost("/api/v1/cases/{id:guid}/purge-receipts", ConfirmPurge).WithTags("Cases").RequireAuthorization(ApiPolicies.CasesWrite);
+        app.MapPost("/api/v1/cases/{id:guid}/purge-receipts", ConfirmPurge).WithTags("Cases").RequireAuthorization(ApiPolicies.CasesWrite)
+            .Describe("confirmCasePurge", "Confirm a purge", "A member confirms it deleted its own copy of a purged case; the receipt shows on the tombstone.");
         return app;
     }
 

@@ -114,6 +114,12 @@ public sealed class DetailsModel(ExchangeApi api, TimeProvider clock) : PageMode
 
         Case = result.Value;
         ETag = result.ETag;
+        if (Case.IsPurged)
+        {
+            // Notes and the case's content are gone; the tombstone is all there is to show.
+            return true;
+        }
+
         // One after the other: HttpContext (where the token lives) is not for concurrent use.
         var notes = await api.NotesAsync(Id, ct);
         Notes = notes.Value ?? [];
