@@ -947,3 +947,142 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130105708_OpenIddict') THEN
+    CREATE TABLE openiddict_applications (
+        "Id" text NOT NULL,
+        "ApplicationType" character varying(50),
+        "ClientId" character varying(100),
+        "ClientSecret" text,
+        "ClientType" character varying(50),
+        "ConcurrencyToken" character varying(50),
+        "ConsentType" character varying(50),
+        "DisplayName" text,
+        "DisplayNames" text,
+        "JsonWebKeySet" text,
+        "Permissions" text,
+        "PostLogoutRedirectUris" text,
+        "Properties" text,
+        "RedirectUris" text,
+        "Requirements" text,
+        "Settings" text,
+        CONSTRAINT "PK_openiddict_applications" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130105708_OpenIddict') THEN
+    CREATE TABLE openiddict_scopes (
+        "Id" text NOT NULL,
+        "ConcurrencyToken" character varying(50),
+        "Description" text,
+        "Descriptions" text,
+        "DisplayName" text,
+        "DisplayNames" text,
+        "Name" character varying(200),
+        "Properties" text,
+        "Resources" text,
+        CONSTRAINT "PK_openiddict_scopes" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130105708_OpenIddict') THEN
+    CREATE TABLE openiddict_authorizations (
+        "Id" text NOT NULL,
+        "ApplicationId" text,
+        "ConcurrencyToken" character varying(50),
+        "CreationDate" timestamp with time zone,
+        "Properties" text,
+        "Scopes" text,
+        "Status" character varying(50),
+        "Subject" character varying(400),
+        "Type" character varying(50),
+        CONSTRAINT "PK_openiddict_authorizations" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_openiddict_authorizations_openiddict_applications_Applicati~" FOREIGN KEY ("ApplicationId") REFERENCES openiddict_applications ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130105708_OpenIddict') THEN
+    CREATE TABLE openiddict_tokens (
+        "Id" text NOT NULL,
+        "ApplicationId" text,
+        "AuthorizationId" text,
+        "ConcurrencyToken" character varying(50),
+        "CreationDate" timestamp with time zone,
+        "ExpirationDate" timestamp with time zone,
+        "Payload" text,
+        "Properties" text,
+        "RedemptionDate" timestamp with time zone,
+        "ReferenceId" character varying(100),
+        "Status" character varying(50),
+        "Subject" character varying(400),
+        "Type" character varying(150),
+        CONSTRAINT "PK_openiddict_tokens" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_openiddict_tokens_openiddict_applications_ApplicationId" FOREIGN KEY ("ApplicationId") REFERENCES openiddict_applications ("Id"),
+        CONSTRAINT "FK_openiddict_tokens_openiddict_authorizations_AuthorizationId" FOREIGN KEY ("AuthorizationId") REFERENCES openiddict_authorizations ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130105708_OpenIddict') THEN
+    CREATE UNIQUE INDEX "IX_openiddict_applications_ClientId" ON openiddict_applications ("ClientId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130105708_OpenIddict') THEN
+    CREATE INDEX "IX_openiddict_authorizations_ApplicationId_Status_Subject_Type" ON openiddict_authorizations ("ApplicationId", "Status", "Subject", "Type");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130105708_OpenIddict') THEN
+    CREATE UNIQUE INDEX "IX_openiddict_scopes_Name" ON openiddict_scopes ("Name");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130105708_OpenIddict') THEN
+    CREATE INDEX "IX_openiddict_tokens_ApplicationId_Status_Subject_Type" ON openiddict_tokens ("ApplicationId", "Status", "Subject", "Type");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130105708_OpenIddict') THEN
+    CREATE INDEX "IX_openiddict_tokens_AuthorizationId" ON openiddict_tokens ("AuthorizationId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130105708_OpenIddict') THEN
+    CREATE UNIQUE INDEX "IX_openiddict_tokens_ReferenceId" ON openiddict_tokens ("ReferenceId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130105708_OpenIddict') THEN
+    INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
+    VALUES ('20261130105708_OpenIddict', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -1040,3 +1040,154 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130105720_OpenIddict'
+)
+BEGIN
+    CREATE TABLE [openiddict_applications] (
+        [Id] nvarchar(450) NOT NULL,
+        [ApplicationType] nvarchar(50) NULL,
+        [ClientId] nvarchar(100) NULL,
+        [ClientSecret] nvarchar(max) NULL,
+        [ClientType] nvarchar(50) NULL,
+        [ConcurrencyToken] nvarchar(50) NULL,
+        [ConsentType] nvarchar(50) NULL,
+        [DisplayName] nvarchar(max) NULL,
+        [DisplayNames] nvarchar(max) NULL,
+        [JsonWebKeySet] nvarchar(max) NULL,
+        [Permissions] nvarchar(max) NULL,
+        [PostLogoutRedirectUris] nvarchar(max) NULL,
+        [Properties] nvarchar(max) NULL,
+        [RedirectUris] nvarchar(max) NULL,
+        [Requirements] nvarchar(max) NULL,
+        [Settings] nvarchar(max) NULL,
+        CONSTRAINT [PK_openiddict_applications] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130105720_OpenIddict'
+)
+BEGIN
+    CREATE TABLE [openiddict_scopes] (
+        [Id] nvarchar(450) NOT NULL,
+        [ConcurrencyToken] nvarchar(50) NULL,
+        [Description] nvarchar(max) NULL,
+        [Descriptions] nvarchar(max) NULL,
+        [DisplayName] nvarchar(max) NULL,
+        [DisplayNames] nvarchar(max) NULL,
+        [Name] nvarchar(200) NULL,
+        [Properties] nvarchar(max) NULL,
+        [Resources] nvarchar(max) NULL,
+        CONSTRAINT [PK_openiddict_scopes] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130105720_OpenIddict'
+)
+BEGIN
+    CREATE TABLE [openiddict_authorizations] (
+        [Id] nvarchar(450) NOT NULL,
+        [ApplicationId] nvarchar(450) NULL,
+        [ConcurrencyToken] nvarchar(50) NULL,
+        [CreationDate] datetime2 NULL,
+        [Properties] nvarchar(max) NULL,
+        [Scopes] nvarchar(max) NULL,
+        [Status] nvarchar(50) NULL,
+        [Subject] nvarchar(400) NULL,
+        [Type] nvarchar(50) NULL,
+        CONSTRAINT [PK_openiddict_authorizations] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_openiddict_authorizations_openiddict_applications_ApplicationId] FOREIGN KEY ([ApplicationId]) REFERENCES [openiddict_applications] ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130105720_OpenIddict'
+)
+BEGIN
+    CREATE TABLE [openiddict_tokens] (
+        [Id] nvarchar(450) NOT NULL,
+        [ApplicationId] nvarchar(450) NULL,
+        [AuthorizationId] nvarchar(450) NULL,
+        [ConcurrencyToken] nvarchar(50) NULL,
+        [CreationDate] datetime2 NULL,
+        [ExpirationDate] datetime2 NULL,
+        [Payload] nvarchar(max) NULL,
+        [Properties] nvarchar(max) NULL,
+        [RedemptionDate] datetime2 NULL,
+        [ReferenceId] nvarchar(100) NULL,
+        [Status] nvarchar(50) NULL,
+        [Subject] nvarchar(400) NULL,
+        [Type] nvarchar(150) NULL,
+        CONSTRAINT [PK_openiddict_tokens] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_openiddict_tokens_openiddict_applications_ApplicationId] FOREIGN KEY ([ApplicationId]) REFERENCES [openiddict_applications] ([Id]),
+        CONSTRAINT [FK_openiddict_tokens_openiddict_authorizations_AuthorizationId] FOREIGN KEY ([AuthorizationId]) REFERENCES [openiddict_authorizations] ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130105720_OpenIddict'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_openiddict_applications_ClientId] ON [openiddict_applications] ([ClientId]) WHERE [ClientId] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130105720_OpenIddict'
+)
+BEGIN
+    CREATE INDEX [IX_openiddict_authorizations_ApplicationId_Status_Subject_Type] ON [openiddict_authorizations] ([ApplicationId], [Status], [Subject], [Type]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130105720_OpenIddict'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_openiddict_scopes_Name] ON [openiddict_scopes] ([Name]) WHERE [Name] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130105720_OpenIddict'
+)
+BEGIN
+    CREATE INDEX [IX_openiddict_tokens_ApplicationId_Status_Subject_Type] ON [openiddict_tokens] ([ApplicationId], [Status], [Subject], [Type]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130105720_OpenIddict'
+)
+BEGIN
+    CREATE INDEX [IX_openiddict_tokens_AuthorizationId] ON [openiddict_tokens] ([AuthorizationId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130105720_OpenIddict'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_openiddict_tokens_ReferenceId] ON [openiddict_tokens] ([ReferenceId]) WHERE [ReferenceId] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130105720_OpenIddict'
+)
+BEGIN
+    INSERT INTO [__ef_migrations] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130105720_OpenIddict', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

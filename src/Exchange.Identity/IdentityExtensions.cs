@@ -6,7 +6,8 @@ using Exchange.Identity.Account;
 using Exchange.Identity.Admin;
 using Exchange.Identity.Configuration;
 using Exchange.Identity.Keys;
-using Exchange.Identity.Protocol;
+using Exchange.Identity.RateLimits;
+using Exchange.Identity.Server;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
@@ -48,9 +49,9 @@ public static class IdentityExtensions
             o.Lockout.DefaultLockoutTimeSpan = settings.Value.LockoutDuration;
         });
 
-        services.AddAuthentication(SessionScheme)
-            .AddCookie(SessionScheme)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, AccessTokenAuthenticationHandler>(AccessTokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthentication(SessionScheme).AddCookie(SessionScheme);
+        services.AddIdentityBearer();
+        services.AddExchangeOpenIddict();
         // The __Host- prefix needs the Secure flag, which browsers only accept over HTTPS: over plain
         // HTTP (local development) the cookies go without the prefix rather than being dropped.
         services.AddOptions<CookieAuthenticationOptions>(SessionScheme).Configure<IOptions<IdentityServerOptions>>((o, settings) =>
@@ -97,34 +98,22 @@ public static class IdentityExtensions
             });
         });
 
-        services.AddSingleton<SigningKeyService>();
-        services.AddSingleton<TokenService>();
         services.AddSingleton<TokenRateLimiter>();
-        services.AddScoped<ClientAuthenticator>();
-        services.AddScoped<GrantStore>();
-        services.AddScoped<UserTokens>();
-        services.AddScoped<AuthorizationCodeGrant>();
-        services.AddScoped<RefreshTokenGrant>();
         services.AddHostedService<PortalClientRegistration>();
+        services.AddHostedService<SigningKeyWarmUp>();
+        services.AddHostedService<TokenPruning>();
         return builder;
     }
 
     public static WebApplication MapIdentity(this WebApplication app)
     {
+        // Before authentication: OpenIddict's server runs inside it and must see current keys.
+        app.UseMiddleware<ProtocolGuard>();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
 
-        app.MapGet(DiscoveryEndpoints.DiscoveryPath, DiscoveryEndpoints.Discovery).AllowAnonymous();
-        app.MapGet(DiscoveryEndpoints.JwksPath, DiscoveryEndpoints.Jwks).AllowAnonymous();
-        app.MapPost(DiscoveryEndpoints.TokenPath, TokenEndpoint.HandleAsync).DisableAntiforgery();
-        app.MapMethods(DiscoveryEndpoints.AuthorizePath, [HttpMethods.Get, HttpMethods.Post], AuthorizeEndpoint.HandleAsync).DisableAntiforgery();
-        app.MapPost(DiscoveryEndpoints.RevocationPath, TokenManagementEndpoints.RevokeAsync).DisableAntiforgery();
-        app.MapPost(DiscoveryEndpoints.IntrospectionPath, TokenManagementEndpoints.IntrospectAsync).DisableAntiforgery();
-        app.MapMethods(DiscoveryEndpoints.UserInfoPath, [HttpMethods.Get, HttpMethods.Post], SessionEndpoints.UserInfoAsync)
-            .RequireAuthorization(p => p.AddAuthenticationSchemes(AccessTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser())
-            .DisableAntiforgery();
-        app.MapMethods(DiscoveryEndpoints.EndSessionPath, [HttpMethods.Get, HttpMethods.Post], SessionEndpoints.EndSessionAsync).DisableAntiforgery();
+        app.MapProtocolEndpoints();
 
         app.MapGet(LoginEndpoints.LoginPath, LoginEndpoints.Show);
         app.MapPost(LoginEndpoints.LoginPath, LoginEndpoints.SubmitAsync).RequireRateLimiting(LoginEndpoints.RateLimitPolicy).DisableAntiforgery();

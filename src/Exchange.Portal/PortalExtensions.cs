@@ -3,7 +3,9 @@ using Exchange.Portal.Api;
 using Exchange.Portal.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Authentication.OAuth;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -21,8 +23,7 @@ public static class PortalExtensions
 
         services.AddMemoryCache();
         services.AddHttpContextAccessor();
-        services.AddHttpClient(IdentityProviderMetadata.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(15));
-        services.AddSingleton<IdentityProviderMetadata>();
+        services.AddHttpClient(PortalAuth.IdentityHttpClient, c => c.Timeout = TimeSpan.FromSeconds(15));
         services.AddSingleton<TokenRefresher>();
         services.AddSingleton<DatabaseTicketStore>();
         services.AddTransient<UserAccessTokenHandler>();
@@ -90,16 +91,24 @@ public static class PortalExtensions
                 o.Events.OnValidatePrincipal = context =>
                     context.HttpContext.RequestServices.GetRequiredService<TokenRefresher>().ValidateAsync(context);
             })
-            .AddOAuth<OAuthOptions, PortalOAuthHandler>(PortalAuth.IdentityScheme, o =>
+            .AddOpenIdConnect(PortalAuth.IdentityScheme, o =>
             {
-                var authority = builder.Configuration["Exchange:Auth:Authority"]?.TrimEnd('/') ?? "http://127.0.0.1:5001";
-                // Placeholders that pass validation; the handler replaces them from discovery before use.
-                o.AuthorizationEndpoint = authority + "/connect/authorize";
-                o.TokenEndpoint = authority + "/connect/token";
-                o.CallbackPath = "/signin-oidc";
+                // Endpoints and keys come from Identity's discovery document, refreshed on its own
+                // (and at once when an id_token names a key not yet known: a rotation).
+                o.Authority = builder.Configuration["Exchange:Auth:Authority"]?.TrimEnd('/') ?? "http://127.0.0.1:5001";
+                o.ResponseType = OpenIdConnectResponseType.Code;
+                // Identity answers in the query only (no form_post), so the callback is a top-level GET.
+                o.ResponseMode = OpenIdConnectResponseMode.Query;
                 o.UsePkce = true;
+                o.CallbackPath = "/signin-oidc";
                 o.SaveTokens = true;
                 o.SignInScheme = PortalAuth.CookieScheme;
+                o.MapInboundClaims = false;
+                o.GetClaimsFromUserInfoEndpoint = false;
+                o.TokenValidationParameters.NameClaimType = PortalClaims.Name;
+                o.TokenValidationParameters.RoleClaimType = PortalClaims.Role;
+                o.TokenValidationParameters.ValidAlgorithms =
+                    [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256];
                 o.Scope.Clear();
                 foreach (var scope in new[] { "openid", "profile", "offline_access" }.Concat(Scopes.Api))
                 {
@@ -110,6 +119,8 @@ public static class PortalExtensions
                 // which plain-HTTP loopback development cannot give.
                 o.CorrelationCookie.SameSite = SameSiteMode.Lax;
                 o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.NonceCookie.SameSite = SameSiteMode.Lax;
+                o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.Events.OnRemoteFailure = context =>
                 {
                     context.HandleResponse();
@@ -118,11 +129,12 @@ public static class PortalExtensions
                 };
             });
 
-        services.AddOptions<OAuthOptions>(PortalAuth.IdentityScheme)
-            .Configure<IOptions<PortalOptions>>((o, portal) =>
+        services.AddOptions<OpenIdConnectOptions>(PortalAuth.IdentityScheme)
+            .Configure<IOptions<PortalOptions>, IOptions<PortalAuthOptions>>((o, portal, auth) =>
             {
                 o.ClientId = portal.Value.ClientId;
                 o.ClientSecret = portal.Value.ClientSecret;
+                o.RequireHttpsMetadata = auth.Value.RequireHttpsMetadata && !IsLoopback(o.Authority);
             });
         services.AddOptions<CookieAuthenticationOptions>(PortalAuth.CookieScheme)
             .Configure<DatabaseTicketStore, IOptions<PortalOptions>>((o, store, portal) =>
@@ -173,6 +185,8 @@ public static class PortalExtensions
             return Results.Challenge(new AuthenticationProperties { RedirectUri = target }, [PortalAuth.IdentityScheme]);
         }).AllowAnonymous();
     }
+
+    private static bool IsLoopback(string? url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.IsLoopback;
 
     internal static bool IsLocal(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);

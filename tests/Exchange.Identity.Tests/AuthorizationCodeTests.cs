@@ -190,9 +190,20 @@ public sealed class AuthorizationCodeTests(IdentityServerFixture fixture) : ICla
     }
 
     [Fact]
-    public void A_verifier_where_no_challenge_was_sent_never_matches()
+    public async Task A_verifier_where_no_challenge_was_sent_never_matches()
     {
-        Assert.False(Exchange.Identity.Protocol.AuthorizationCodeGrant.VerifierMatches(Protocol.NewVerifier(), challenge: null));
+        // PKCE is required of every client, so no code is ever issued without a challenge: the
+        // request without one goes back to the client as an error, and there is nothing to redeem.
+        await _browser.AuthorizeAsync(Protocol.NewVerifier());
+        var url = $"/connect/authorize?client_id={IdentityServer.AppClient}&redirect_uri={Uri.EscapeDataString(IdentityServer.AppRedirect)}&response_type=code&scope=openid&state=s";
+
+        using var response = await _browser.GetAsync(url);
+
+        var query = Protocol.Query(response.Headers.Location!);
+        Assert.Equal("invalid_request", query["error"]);
+        Assert.False(query.ContainsKey("code"));
+        using var redeemed = await _client.RedeemCodeAsync("not-a-code", Protocol.NewVerifier());
+        Assert.Equal("invalid_grant", (await redeemed.JsonAsync()).GetProperty("error").GetString());
     }
 
     [Fact]

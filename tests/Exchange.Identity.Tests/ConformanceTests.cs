@@ -118,9 +118,9 @@ public sealed class ConformanceTests
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                // Not listening yet, or still warming up (the first request on a busy machine can be slow).
             }
 
             await Task.Delay(500);

@@ -9,6 +9,7 @@ using Exchange.Core.Identity;
 using Exchange.Identity;
 using Exchange.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,12 +38,15 @@ public sealed class IdentityServer : IAsyncDisposable
     public const string AppPostLogout = "https://app.example/signed-out";
 
     private readonly Factory _factory;
+    private readonly Dictionary<string, string?> _settings;
+    private bool _sharesDatabase;
 
-    private IdentityServer(TestDatabase database, Factory factory, TestClock clock)
+    private IdentityServer(TestDatabase database, Factory factory, TestClock clock, Dictionary<string, string?> settings)
     {
         Database = database;
         _factory = factory;
         Clock = clock;
+        _settings = settings;
     }
 
     public TestDatabase Database { get; }
@@ -61,6 +65,7 @@ public sealed class IdentityServer : IAsyncDisposable
             ["Exchange:Identity:LoginAttemptsPerIpPerMinute"] = "1000",
             ["Exchange:Identity:TokenRequestsPerClientPerMinute"] = "1000",
             ["Exchange:Identity:FailedClientAuthenticationsPerMinute"] = "1000",
+            ["Exchange:Identity:FailedClientAuthenticationsPerAddressPerMinute"] = "1000",
         };
         foreach (var (key, value) in settings ?? [])
         {
@@ -69,13 +74,25 @@ public sealed class IdentityServer : IAsyncDisposable
 
         var clock = new TestClock();
         var factory = new Factory(database, all, clock);
-        var server = new IdentityServer(database, factory, clock);
+        var server = new IdentityServer(database, factory, clock, all);
         factory.CreateClient().Dispose();
         await using var db = database.CreateContext();
         await DemoSeed.SeedAsync(db, TimeProvider.System);
         await IdentityTokens.AddUserAppClientAsync(db, AppClient, AppSecret, AppRedirect, AppPostLogout);
         await IdentityTokens.AddUserAppClientAsync(db, OtherAppClient, AppSecret, AppRedirect, AppPostLogout);
         return server;
+    }
+
+    /// <summary>
+    /// A second Identity node on this one's database, with its own clock, caches and OpenIddict
+    /// options, as another process would have: what they share is only the database.
+    /// </summary>
+    public IdentityServer StartSecondNode()
+    {
+        var clock = new TestClock();
+        var factory = new Factory(Database, _settings, clock);
+        factory.CreateClient().Dispose();
+        return new IdentityServer(Database, factory, clock, _settings) { _sharesDatabase = true };
     }
 
     /// <summary>A client that keeps cookies like a browser and does not follow redirects, so each hop can be checked.</summary>
@@ -85,10 +102,39 @@ public sealed class IdentityServer : IAsyncDisposable
     public HttpClient CreateClient() =>
         _factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri(Issuer), AllowAutoRedirect = false, HandleCookies = false });
 
+    /// <summary>
+    /// Posts a form as if from <paramref name="address"/>: TestServer has no sockets, so the
+    /// request is built on the server's own HttpContext, which carries the remote address.
+    /// </summary>
+    public async Task<(int Status, IHeaderDictionary Headers)> PostFormFromAsync(
+        System.Net.IPAddress address, string path, IEnumerable<(string, string)> fields, AuthenticationHeaderValue? auth = null)
+    {
+        var body = await new FormUrlEncodedContent(fields.Select(f => KeyValuePair.Create(f.Item1, f.Item2))).ReadAsByteArrayAsync();
+        var context = await _factory.Server.SendAsync(c =>
+        {
+            c.Connection.RemoteIpAddress = address;
+            c.Request.Method = HttpMethods.Post;
+            c.Request.Scheme = "https";
+            c.Request.Host = new HostString("localhost");
+            c.Request.Path = path;
+            c.Request.ContentType = "application/x-www-form-urlencoded";
+            c.Request.ContentLength = body.Length;
+            c.Request.Body = new MemoryStream(body);
+            if (auth != null)
+            {
+                c.Request.Headers.Authorization = auth.ToString();
+            }
+        });
+        return (context.Response.StatusCode, context.Response.Headers);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _factory.DisposeAsync();
-        await Database.DisposeAsync();
+        if (!_sharesDatabase)
+        {
+            await Database.DisposeAsync();
+        }
     }
 
     private sealed class Factory(TestDatabase database, IDictionary<string, string?> settings, TestClock clock)

@@ -78,6 +78,32 @@ public sealed class KeyRotationTests : IAsyncLifetime
         Assert.DoesNotContain(new JsonWebToken(token).Kid, await PublishedKidsAsync());
     }
 
+    [Fact]
+    public async Task A_rotation_made_by_one_node_reaches_another_running_node_without_a_restart()
+    {
+        await using var second = _server.StartSecondNode();
+        using var secondClient = second.CreateClient();
+        var firstKid = new JsonWebToken(await TokenAsync()).Kid;
+        Assert.Equal(firstKid, new JsonWebToken(await secondClient.ClientCredentialsTokenAsync("acme-crm", "dev-acme-crm-secret")).Kid);
+
+        // The first node announces the next key; the second, still running, publishes it too.
+        _server.Clock.Advance(TimeSpan.FromMinutes(55));
+        second.Clock.Advance(TimeSpan.FromMinutes(55));
+        await TokenAsync();
+        var nextKid = (await PublishedKidsAsync()).Single(k => k != firstKid);
+        Assert.Contains(nextKid, (await DiscoveryTests.JwksAsync(secondClient)).Keys.Select(k => k.Kid));
+
+        // Once it is due, the second node signs with the key the first one made, and each node
+        // accepts the other's tokens.
+        _server.Clock.Advance(TimeSpan.FromMinutes(6));
+        second.Clock.Advance(TimeSpan.FromMinutes(6));
+        var fromSecond = await secondClient.ClientCredentialsTokenAsync("acme-crm", "dev-acme-crm-secret");
+        Assert.Equal(nextKid, new JsonWebToken(fromSecond).Kid);
+        Assert.True(await ActiveAsync(fromSecond));
+        using var introspected = await secondClient.IntrospectAsync(await TokenAsync(), "acme-crm", "dev-acme-crm-secret");
+        Assert.True((await introspected.JsonAsync()).GetProperty("active").GetBoolean());
+    }
+
     private async Task<bool> ActiveAsync(string token, bool expectValid = true)
     {
         using var response = await _client.IntrospectAsync(token, "acme-crm", "dev-acme-crm-secret");

@@ -36,6 +36,35 @@ public sealed class RateLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ten_bad_secrets_for_a_known_client_from_one_address_do_not_lock_the_real_client_out_elsewhere()
+    {
+        string secret;
+        await using (var db = _server.Database.CreateContext())
+        {
+            secret = await Exchange.Testing.IdentityTokens.AddMachineClientAsync(db, "lockout-crm", "acme", [Exchange.Core.Identity.Roles.Engineer], [Exchange.Core.Identity.Scopes.CasesRead]);
+        }
+
+        var attacker = IPAddress.Parse("198.51.100.7");
+        var realClient = IPAddress.Parse("203.0.113.20");
+        var statuses = new List<int>();
+        for (var i = 0; i < 10; i++)
+        {
+            var (status, _) = await _server.PostFormFromAsync(attacker, "/connect/token", [("grant_type", "client_credentials")], Protocol.Basic("lockout-crm", "guess-" + i));
+            statuses.Add(status);
+        }
+
+        var (real, _) = await _server.PostFormFromAsync(realClient, "/connect/token", [("grant_type", "client_credentials")], Protocol.Basic("lockout-crm", secret));
+        var (attackerWithSecret, headers) = await _server.PostFormFromAsync(attacker, "/connect/token", [("grant_type", "client_credentials")], Protocol.Basic("lockout-crm", secret));
+
+        // Guessing is still throttled where it comes from, even once the guesser has the secret...
+        Assert.Equal([.. Enumerable.Repeat(401, 5), .. Enumerable.Repeat(429, 5)], statuses);
+        Assert.Equal(429, attackerWithSecret);
+        Assert.True(headers.ContainsKey("Retry-After"));
+        // ...but the real client, calling from its own address, still gets its token.
+        Assert.Equal(200, real);
+    }
+
+    [Fact]
     public async Task Many_good_requests_of_one_client_are_throttled_too_with_retry_after()
     {
         using var client = _server.CreateClient();

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Exchange.Core.Cases;
 using Exchange.Core.Identity;
 using Exchange.Core.Jobs;
-using Exchange.Identity.Protocol;
 using Exchange.Jobs.Housekeeping;
 using Exchange.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -78,15 +77,15 @@ public sealed class HousekeepingTests
         var now = DateTime.UtcNow;
 
         var expiredFamily = Guid.NewGuid();
-        var expiredCode = Grant(GrantStore.CodeType, expiredFamily, now.AddDays(-3), consumedAt: now.AddDays(-3).AddMinutes(-1));
-        var expiredRefresh = Grant(GrantStore.RefreshType, expiredFamily, now.AddDays(-2), consumedAt: now.AddDays(-2).AddHours(-1));
-        var expiredRevoked = Grant(GrantStore.RefreshType, Guid.NewGuid(), now.AddDays(-2), revokedAt: now.AddDays(-3));
-        var unexpired = Grant(GrantStore.RefreshType, Guid.NewGuid(), now.AddHours(1));
+        var expiredCode = Grant("authorization_code", expiredFamily, now.AddDays(-3), consumedAt: now.AddDays(-3).AddMinutes(-1));
+        var expiredRefresh = Grant("refresh_token", expiredFamily, now.AddDays(-2), consumedAt: now.AddDays(-2).AddHours(-1));
+        var expiredRevoked = Grant("refresh_token", Guid.NewGuid(), now.AddDays(-2), revokedAt: now.AddDays(-3));
+        var unexpired = Grant("refresh_token", Guid.NewGuid(), now.AddHours(1));
         var liveFamily = Guid.NewGuid();
-        var consumedUnexpired = Grant(GrantStore.RefreshType, liveFamily, now.AddHours(1), consumedAt: now.AddMinutes(-5));
+        var consumedUnexpired = Grant("refresh_token", liveFamily, now.AddHours(1), consumedAt: now.AddMinutes(-5));
         // Its family still lives: a replay of this code must still find it and revoke the family.
-        var oldCodeOfLiveFamily = Grant(GrantStore.CodeType, liveFamily, now.AddDays(-10), consumedAt: now.AddDays(-10).AddMinutes(-1));
-        var withinGrace = Grant(GrantStore.RefreshType, Guid.NewGuid(), now.AddMinutes(-10), consumedAt: now.AddMinutes(-20));
+        var oldCodeOfLiveFamily = Grant("authorization_code", liveFamily, now.AddDays(-10), consumedAt: now.AddDays(-10).AddMinutes(-1));
+        var withinGrace = Grant("refresh_token", Guid.NewGuid(), now.AddMinutes(-10), consumedAt: now.AddMinutes(-20));
 
         var expiredToken = new RevokedToken { Jti = "expired", ClientId = "acme-crm", ExpiresAt = now.AddDays(-2) };
         var liveToken = new RevokedToken { Jti = "live", ClientId = "acme-crm", ExpiresAt = now.AddMinutes(5) };
@@ -169,7 +168,7 @@ public sealed class HousekeepingTests
         {
             for (var i = 0; i < 5; i++)
             {
-                db.PersistedGrants.Add(Grant(GrantStore.RefreshType, Guid.NewGuid(), now.AddDays(-10 + i)));
+                db.PersistedGrants.Add(Grant("refresh_token", Guid.NewGuid(), now.AddDays(-10 + i)));
                 db.RevokedTokens.Add(new RevokedToken { Jti = $"jti-{i}", ClientId = "acme-crm", ExpiresAt = now.AddDays(-10 + i) });
                 db.IdempotencyRecords.Add(Idempotency(now.AddDays(-10 + i)));
             }

@@ -1,5 +1,6 @@
 using Exchange.Api.Http;
 using Exchange.Core.Data;
+using Exchange.Core.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -72,15 +73,12 @@ public static class ApiAuthentication
             return;
         }
 
-        // Identity records revoked access tokens by jti in the shared database; honour them before expiry.
-        var jti = principal.FindFirst("jti")?.Value;
-        if (jti is not null)
+        // Identity keeps an entry per access token in the shared database and marks it when the token
+        // is revoked (or its code or refresh token replayed); honour that before expiry.
+        var db = context.HttpContext.RequestServices.GetRequiredService<ExchangeDbContext>();
+        if (await AccessTokenStatus.IsRevokedAsync(db, principal, context.HttpContext.RequestAborted))
         {
-            var db = context.HttpContext.RequestServices.GetRequiredService<ExchangeDbContext>();
-            if (await db.RevokedTokens.AsNoTracking().AnyAsync(t => t.Jti == jti, context.HttpContext.RequestAborted))
-            {
-                context.Fail("The token has been revoked.");
-            }
+            context.Fail("The token has been revoked.");
         }
     }
 

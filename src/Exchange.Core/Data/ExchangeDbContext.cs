@@ -45,6 +45,8 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
+        // OpenIddict's applications, authorizations, scopes and tokens live beside our own tables.
+        builder.UseOpenIddict();
         builder.ApplyConfigurationsFromAssembly(typeof(ExchangeDbContext).Assembly);
     }
 

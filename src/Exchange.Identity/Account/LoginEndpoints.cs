@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Exchange.Core.Identity;
-using Exchange.Identity.Protocol;
+using Exchange.Identity.Server;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
@@ -167,7 +167,7 @@ public static class LoginEndpoints
     /// <summary>Only a relative link to the authorize endpoint: the page can never be used to bounce users elsewhere.</summary>
     public static bool IsAuthorizeReturnUrl(string? returnUrl) =>
         returnUrl != null
-        && returnUrl.StartsWith(DiscoveryEndpoints.AuthorizePath + "?", StringComparison.Ordinal)
+        && returnUrl.StartsWith(ProtocolPaths.Authorize + "?", StringComparison.Ordinal)
         && !returnUrl.Contains('\\', StringComparison.Ordinal)
         && !returnUrl.Any(char.IsControl);
 

@@ -1,5 +1,5 @@
 using Exchange.Core.Identity;
-using Exchange.Identity.Protocol;
+using Exchange.Identity.Server;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
@@ -73,7 +73,7 @@ public static class TwoFactorEndpoints
     private static async Task<ExchangeUser?> CurrentUserAsync(HttpContext context, UserManager<ExchangeUser> users)
     {
         var session = await context.AuthenticateAsync(IdentityExtensions.SessionScheme);
-        return session.Succeeded ? await AuthorizeEndpoint.SessionUserAsync(session.Principal!, users) : null;
+        return session.Succeeded ? await ProtocolEndpoints.SessionUserAsync(session.Principal!, users) : null;
     }
 
     private static HtmlPage Form(HttpContext context, IAntiforgery antiforgery, ExchangeUser user, string key, string? error, int status = StatusCodes.Status200OK)

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Exchange.Core.Data;
 using Exchange.Core.Identity;
 using Exchange.Core.Members;
-using Exchange.Identity.Protocol;
+using Exchange.Identity.Server;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -32,7 +32,7 @@ public static class AdminEndpoints
 
     public static void AddAdminPolicy(Microsoft.AspNetCore.Authorization.AuthorizationOptions options) =>
         options.AddPolicy(Policy, p => p
-            .AddAuthenticationSchemes(AccessTokenAuthenticationHandler.SchemeName)
+            .AddAuthenticationSchemes(BearerAuthentication.Scheme)
             .RequireAuthenticatedUser()
             .RequireAssertion(c => Caller.From(c.User) is not null));
 
@@ -59,7 +59,7 @@ public static class AdminEndpoints
     {
         public static Caller? From(ClaimsPrincipal user)
         {
-            var scopes = TokenClaims.Scopes(user);
+            var scopes = BearerAuthentication.Scopes(user);
             var member = user.FindFirstValue("member_id");
             if (member == null)
             {
@@ -159,7 +159,7 @@ public static class AdminEndpoints
     }
 
     public static async Task<Results<Ok<UserDto>, NotFound>> DeactivateUserAsync(
-        HttpContext context, Guid id, UserManager<ExchangeUser> users, GrantStore grants, ExchangeDbContext db)
+        HttpContext context, Guid id, UserManager<ExchangeUser> users, OpenIddict.Abstractions.IOpenIddictAuthorizationManager authorizations, ExchangeDbContext db)
     {
         var caller = Of(context);
         var user = await users.FindByIdAsync(id.ToString());
@@ -172,7 +172,7 @@ public static class AdminEndpoints
         await users.UpdateAsync(user);
         // A new stamp ends sessions; revoking ends refresh tokens. Access tokens run out within minutes.
         await users.UpdateSecurityStampAsync(user);
-        await grants.RevokeSubjectRefreshTokensAsync(user.Id.ToString(), context.RequestAborted);
+        await authorizations.RevokeBySubjectAsync(user.Id.ToString(), context.RequestAborted);
         var roles = await RolesByUserAsync(db, [user.Id], context.RequestAborted);
         return TypedResults.Ok(ToDto(user, roles.GetValueOrDefault(user.Id, []), DateTimeOffset.UtcNow));
     }

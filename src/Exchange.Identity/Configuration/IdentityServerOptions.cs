@@ -34,8 +34,10 @@ public sealed class IdentityServerOptions
 
     /// <summary>All requests of one client id to the token, revocation and introspection endpoints.</summary>
     public int TokenRequestsPerClientPerMinute { get; set; } = 1200;
-    /// <summary>Failed client authentications for one client id before it is refused for the rest of the minute.</summary>
+    /// <summary>Failed client authentications for one client id from one address before that pair is refused for the rest of the minute.</summary>
     public int FailedClientAuthenticationsPerMinute { get; set; } = 10;
+    /// <summary>Failed client authentications from one address, whatever client ids it claims, before the address is refused for the rest of the minute.</summary>
+    public int FailedClientAuthenticationsPerAddressPerMinute { get; set; } = 50;
     public int LoginAttemptsPerIpPerMinute { get; set; } = 30;
     public int MaxFailedPasswordAttempts { get; set; } = 5;
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);

@@ -1,7 +1,7 @@
 using Exchange.Core.Data;
 using Exchange.Core.Identity;
 using Exchange.Core.Members;
-using Exchange.Identity.Protocol;
+using Exchange.Identity.Server;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -46,7 +46,7 @@ public sealed class PortalClientRegistration(IServiceScopeFactory scopes, IOptio
 
             client.SecretHash = SecretHasher.Hash(settings.PortalClientSecret);
             client.AllowedGrantTypes = [GrantTypes.AuthorizationCode, GrantTypes.RefreshToken];
-            client.AllowedScopes = [.. ScopeParser.Identity, .. Scopes.Api];
+            client.AllowedScopes = [.. ProtocolPaths.IdentityScopes, .. Scopes.Api];
             client.RedirectUris = [settings.PortalRedirectUri];
             client.PostLogoutRedirectUris = string.IsNullOrEmpty(settings.PortalPostLogoutRedirectUri) ? [] : [settings.PortalPostLogoutRedirectUri];
             client.IsActive = true;

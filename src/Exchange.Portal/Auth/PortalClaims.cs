@@ -20,10 +20,24 @@ public static class PortalAuth
 {
     public const string CookieScheme = "portal-cookie";
     public const string IdentityScheme = "exchange-identity";
+    /// <summary>The HTTP client the portal calls Identity's token and revocation endpoints with.</summary>
+    public const string IdentityHttpClient = "identity";
 
     public const string EngineerPolicy = "engineer";
     public const string MemberAdminPolicy = "member-admin";
     public const string LegalAdminPolicy = "legal-admin";
     public const string PrivacyPolicy = "privacy-officer";
     public const string MemberPolicy = "member";
+}
+
+/// <summary>Identity's discovery document, as the OpenID Connect handler fetched and caches it.</summary>
+public static class PortalSignIn
+{
+    public static async Task<Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration> ConfigurationAsync(
+        Microsoft.Extensions.Options.IOptionsMonitor<Microsoft.AspNetCore.Authentication.OpenIdConnect.OpenIdConnectOptions> options, CancellationToken cancellationToken)
+    {
+        var manager = options.Get(PortalAuth.IdentityScheme).ConfigurationManager
+            ?? throw new InvalidOperationException("The OpenID Connect handler has no configuration manager.");
+        return await manager.GetConfigurationAsync(cancellationToken);
+    }
 }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -18,7 +19,7 @@ namespace Exchange.Portal.Auth;
 /// outcome is remembered briefly for the request that waited.
 /// </summary>
 public sealed class TokenRefresher(
-    IdentityProviderMetadata metadata,
+    IOptionsMonitor<OpenIdConnectOptions> oidc,
     IHttpClientFactory httpClients,
     IOptions<PortalOptions> options,
     IMemoryCache recent,
@@ -88,8 +89,8 @@ public sealed class TokenRefresher(
 
     private async Task<RefreshedTokens?> RedeemAsync(string refreshToken, CancellationToken cancellationToken)
     {
-        var configuration = await metadata.GetAsync(cancellationToken);
-        var client = httpClients.CreateClient(IdentityProviderMetadata.HttpClientName);
+        var configuration = await PortalSignIn.ConfigurationAsync(oidc, cancellationToken);
+        var client = httpClients.CreateClient(PortalAuth.IdentityHttpClient);
         using var request = new HttpRequestMessage(HttpMethod.Post, configuration.TokenEndpoint)
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>

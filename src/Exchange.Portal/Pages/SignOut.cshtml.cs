@@ -1,5 +1,6 @@
 using Exchange.Portal.Auth;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -12,7 +13,7 @@ namespace Exchange.Portal.Pages;
 /// hands the browser to Identity's end-session endpoint so the single sign-on session ends too.
 /// </summary>
 [AllowAnonymous]
-public sealed class SignOutModel(IdentityProviderMetadata metadata, IHttpClientFactory httpClients, IOptions<PortalOptions> options, ILogger<SignOutModel> logger) : PageModel
+public sealed class SignOutModel(IOptionsMonitor<OpenIdConnectOptions> oidc, IHttpClientFactory httpClients, IOptions<PortalOptions> options, ILogger<SignOutModel> logger) : PageModel
 {
     public string? EndSessionEndpoint { get; private set; }
     public string? IdTokenHint { get; private set; }
@@ -32,7 +33,7 @@ public sealed class SignOutModel(IdentityProviderMetadata metadata, IHttpClientF
 
         try
         {
-            var configuration = await metadata.GetAsync(HttpContext.RequestAborted);
+            var configuration = await PortalSignIn.ConfigurationAsync(oidc, HttpContext.RequestAborted);
             if (refreshToken is not null && configuration.AdditionalData.TryGetValue("revocation_endpoint", out var revocation) && revocation is string revocationEndpoint)
             {
                 await RevokeAsync(revocationEndpoint, refreshToken);
@@ -58,7 +59,7 @@ public sealed class SignOutModel(IdentityProviderMetadata metadata, IHttpClientF
 
     private async Task RevokeAsync(string endpoint, string refreshToken)
     {
-        var client = httpClients.CreateClient(IdentityProviderMetadata.HttpClientName);
+        var client = httpClients.CreateClient(PortalAuth.IdentityHttpClient);
         using var content = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["token"] = refreshToken,

@@ -90,3 +90,23 @@ internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<
         builder.Property(k => k.FriendlyName).HasMaxLength(200);
     }
 }
+
+/// <summary>OpenIddict's own tables, named like ours; their columns and indexes are OpenIddict's.</summary>
+internal sealed class OpenIddictTableNames :
+    IEntityTypeConfiguration<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication>,
+    IEntityTypeConfiguration<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization>,
+    IEntityTypeConfiguration<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreScope>,
+    IEntityTypeConfiguration<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken>
+{
+    public void Configure(EntityTypeBuilder<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication> builder) =>
+        builder.ToTable("openiddict_applications");
+
+    public void Configure(EntityTypeBuilder<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization> builder) =>
+        builder.ToTable("openiddict_authorizations");
+
+    public void Configure(EntityTypeBuilder<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreScope> builder) =>
+        builder.ToTable("openiddict_scopes");
+
+    public void Configure(EntityTypeBuilder<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreToken> builder) =>
+        builder.ToTable("openiddict_tokens");
+}
