@@ -44,9 +44,11 @@ public sealed class ProcessTests
     /// What a node killed with SIGKILL can delay: the jobs it had fetched reappear after the storage's
     /// invisibility timeout (10 s here), a delivery it held after its lease (8 s), then a poll. The
     /// survivor must finish within this of the kill, its own share of the backlog included (a loaded
-    /// CI machine with two cores takes some 20 s for that share).
+    /// CI machine with two cores takes some 20 s for that share, and a restarted SQLite node once
+    /// needed more than 75 s while the whole suite ran beside it). Well inside the two minutes
+    /// decision 0301 promises with the default timeouts.
     /// </summary>
-    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(75);
+    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(110);
 
     [Fact]
     public async Task Two_jobs_processes_deliver_every_event_once_and_purge_every_case_once_and_both_do_work()

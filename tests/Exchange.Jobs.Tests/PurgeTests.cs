@@ -102,7 +102,7 @@ public sealed class PurgeTests
             await TestData.EventuallyAsync(() => check.Tombstones.CountAsync(), n => n == tags.Count, TimeSpan.FromSeconds(60), "all tombstones");
             // One more run after the purge: its checkpoint must find nothing left to keep.
             var purgedAt = await check.Tombstones.MaxAsync(t => t.PurgedAt);
-            await TestData.EventuallyAsync(() => check.JobRuns.CountAsync(r => r.JobName == PurgeJob.JobName && r.StartedAt > purgedAt && r.FinishedAt != null), n => n > 0, TimeSpan.FromSeconds(10), "a later run");
+            await TestData.EventuallyAsync(() => check.JobRuns.CountAsync(r => r.JobName == PurgeJob.JobName && r.StartedAt > purgedAt && r.FinishedAt != null), n => n > 0, TimeSpan.FromSeconds(30), "a later run");
             Assert.False(await check.CaseNotes.AnyAsync());
             Assert.False(await check.CaseFields.AnyAsync());
         }

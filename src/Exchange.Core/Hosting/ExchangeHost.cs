@@ -42,7 +42,7 @@ public static class ExchangeHost
         builder.Services.AddOptions<Jobs.JobStorageOptions>().BindConfiguration(Jobs.JobStorageOptions.Section);
         builder.Services.AddProblemDetails();
         builder.Services.AddHealthChecks()
-            .AddDbContextCheck<ExchangeDbContext>("database", tags: [ReadyTag]);
+            .AddDbContextCheck<ExchangeDbContext>("database", tags: [ReadyTag], customTestQuery: CanOpenConnectionAsync);
 
         builder.Services.AddExchangeKeyRing(KeyRingCertificate.Load(builder.Configuration));
 
@@ -59,6 +59,31 @@ public static class ExchangeHost
         builder.Services.AddSingleton(secrets);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         return builder;
+    }
+
+    /// <summary>
+    /// Readiness opens a connection itself, bounded to a few seconds: EF's CanConnect would run
+    /// inside the retrying execution strategy and keep a probe waiting through every retry while
+    /// the database is away, when the answer the load balancer needs is "not ready", now.
+    /// </summary>
+    private static async Task<bool> CanOpenConnectionAsync(ExchangeDbContext db, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        var connection = db.Database.GetDbConnection();
+        try
+        {
+            await connection.OpenAsync(timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is System.Data.Common.DbException or OperationCanceledException or TimeoutException or InvalidOperationException)
+        {
+            return false;
+        }
+        finally
+        {
+            await connection.CloseAsync();
+        }
     }
 
     public static WebApplication UseExchangeDefaults(this WebApplication app)
