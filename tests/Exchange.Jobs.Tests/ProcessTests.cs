@@ -145,16 +145,19 @@ public sealed class ProcessTests
         await database.MigrateAsync();
         // A receiver that takes a while per request, so deliveries are in flight when the kill comes.
         using var receiver = Receiver(TimeSpan.FromMilliseconds(150));
-        var ids = await ResolvedCasesWithSubscriptionAsync(database, receiver, total);
+        await ResolvedCasesWithSubscriptionAsync(database, receiver, 0);
 
+        // Both nodes up before there is any work, so the kill cannot wait on a start-up while the
+        // work runs out: either may take jobs, and the victim is killed holding its share.
         using var victim = JobsProcess.Start(database, Settings);
-        await using var check = database.CreateContext();
-        // The victim alone until it is in the middle of both.
-        var (purged, delivered) = await TestData.EventuallyAsync(
-            async () => (await check.Tombstones.CountAsync(), receiver.LogEntries.Count()),
-            x => x.Item1 >= 20 && x.Item2 >= 10, TimeSpan.FromSeconds(90), "purging and delivering under way");
         using var survivor = JobsProcess.Start(database, Settings);
+        await TestData.EventuallyAsync(() => victim.ReadinessAsync(), s => s == 200, TimeSpan.FromSeconds(60), "the victim ready");
         await TestData.EventuallyAsync(() => survivor.ReadinessAsync(), s => s == 200, TimeSpan.FromSeconds(60), "the survivor ready");
+        var ids = await ResolveMoreAsync(database, total);
+        await using var check = database.CreateContext();
+        await TestData.EventuallyAsync(
+            async () => (await check.Tombstones.CountAsync(), receiver.LogEntries.Count()),
+            x => x.Item1 >= 20 && x.Item2 >= 5, TimeSpan.FromSeconds(90), "purging and delivering under way");
         victim.Kill();
         var killedAt = Stopwatch.StartNew();
         var purgedAtKill = await check.Tombstones.CountAsync();
