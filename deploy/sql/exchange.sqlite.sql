@@ -594,3 +594,11 @@ VALUES ('20261130131022_ClientKeysDropHandWrittenGrants', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE INDEX "ix_openiddict_tokens_revocation" ON "openiddict_tokens" ("Type", "Status", "ExpirationDate");
+
+INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
+VALUES ('20261130134850_RevocationLookupIndex', '10.0.15');
+
+COMMIT;
+

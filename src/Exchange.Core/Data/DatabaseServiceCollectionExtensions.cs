@@ -30,8 +30,10 @@ public static class DatabaseServiceCollectionExtensions
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, ConnectionStringValidation>();
         // Options are read when the context is built, so hosts and tests can override them late.
+        // Interceptors a host registers (diagnostics, tests counting queries) join the provider's own.
         services.AddDbContext<ExchangeDbContext>((provider, builder) =>
-            Configure(builder, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+            Configure(builder, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value)
+                .AddInterceptors(provider.GetServices<IInterceptor>()));
         return services;
     }
 
