@@ -34,6 +34,7 @@ public static class ExchangeHost
             o.UseUtcTimestamp = true;
         });
 
+        builder.AddExchangeTelemetry();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddExchangeDatabase();
         builder.Services.AddScoped<Audit.AuditLog>();
@@ -121,6 +122,7 @@ public static class ExchangeHost
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        app.MapExchangeMetrics();
         return app;
     }
 
