@@ -43,7 +43,7 @@ public static class KiotaFlow
         var id = created!.Id!.Value;
         Demo.Check(created.WithheldFields!.Any(w => w.Field == "customerContactPhone"), "customerContactPhone not withheld");
 
-        var inbox = await globex.Api.V1.Cases.GetAsync(config => config.QueryParameters.Box = "inbox");
+        var inbox = await globex.Api.V1.Cases.GetAsync(config => config.QueryParameters.Box = CaseBox.Inbox);
         Demo.Check(inbox!.Items!.Any(c => c.Id == id), "the case is not in globex's inbox");
 
         var readHeaders = new HeadersInspectionHandlerOption { InspectResponseHeaders = true };

@@ -38,7 +38,7 @@ public static class NSwagFlow
         // globex's intake policy does not accept the contact phone: withheld, not stored.
         Demo.Check(created.Result.WithheldFields.Any(w => w.Field == "customerContactPhone"), "customerContactPhone not withheld");
 
-        var inbox = await globex.ListCasesAsync(box: "inbox");
+        var inbox = await globex.ListCasesAsync(box: CaseBox.Inbox);
         Demo.Check(inbox.Result.Items.Any(c => c.Id == id), "the case is not in globex's inbox");
 
         var read = await globex.GetCaseAsync(id);
