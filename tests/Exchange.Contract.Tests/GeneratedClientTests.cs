@@ -34,6 +34,28 @@ public sealed class GeneratedClientTests(IdentityAndApi hosts) : IClassFixture<I
     [Fact]
     public Task The_Kiota_CSharp_client_runs_the_demo_flow() => RunFlowAsync("kiota");
 
+    [Fact]
+    public void The_flow_is_the_one_docs_demo_md_walks_through()
+    {
+        // The flows' steps and values (tests/clients/ClientFlows/Program.cs, Demo) as docs/demo.md section 2 has them.
+        var demo = File.ReadAllText(Path.Combine(Repository.Root, "docs", "demo.md"));
+        var flow = File.ReadAllText(Path.Combine(Flows, "Program.cs"));
+        foreach (var value in new[]
+        {
+            "Umbrella Retail BV", "Diagnose the printer driver crash", "CRM-4711", "ACME-1001", "GLX-77", "Reproduced with driver 4.2; testing 4.3",
+            "Updated the driver", "Fixed in 4.3", "Driver crashes on print", "LaserJet X", "+31 20 555 0100", "uma@umbrella.example",
+        })
+        {
+            Assert.Contains(value, demo, StringComparison.Ordinal);
+            Assert.Contains(value, flow, StringComparison.Ordinal);
+        }
+
+        foreach (var step in new[] { "/connect/token", "/api/v1/customer-authorisations", "/api/v1/cases -d", "?box=inbox", "If-Match: $ETAG", "/accept", "/notes", "/resolve" })
+        {
+            Assert.Contains(step, demo, StringComparison.Ordinal);
+        }
+    }
+
     private async Task RunFlowAsync(string client)
     {
         var document = await GenerateAndBuildAsync();
