@@ -17,7 +17,7 @@ public static class KiotaFlow
         var authorisation = await acme.Api.V1.CustomerAuthorisations.PostAsync(new CreateAuthorisationRequest
         {
             CustomerOrganisation = Demo.Customer,
-            AuthorisedBy = new AuthorisedByDto { Name = "Uma Ubbink", Role = "IT manager", Email = "uma@umbrella.example" },
+            AuthorisedBy = new AuthorisedByDto { Name = Demo.AuthorisedByName, Role = Demo.AuthorisedByRole, Email = Demo.AuthorisedByEmail },
             ReceivingMemberIds = ["globex"],
             Purpose = Demo.Purpose,
             CaptureMethod = CaptureMethod.Email,

@@ -15,7 +15,7 @@ public static class NSwagFlow
         var authorisation = await acme.CreateCustomerAuthorisationAsync(new CreateAuthorisationRequest
         {
             CustomerOrganisation = Demo.Customer,
-            AuthorisedBy = new AuthorisedByDto { Name = "Uma Ubbink", Role = "IT manager", Email = "uma@umbrella.example" },
+            AuthorisedBy = new AuthorisedByDto { Name = Demo.AuthorisedByName, Role = Demo.AuthorisedByRole, Email = Demo.AuthorisedByEmail },
             ReceivingMemberIds = ["globex"],
             Purpose = Demo.Purpose,
             CaptureMethod = CaptureMethod.Email,

@@ -60,6 +60,9 @@ namespace Exchange.ClientFlows
         public const string Customer = "Umbrella Retail BV";
         public const string Purpose = "Diagnose the printer driver crash";
         public const string Evidence = "CRM-4711";
+        public const string AuthorisedByName = "Uma Ubbink";
+        public const string AuthorisedByRole = "IT manager";
+        public const string AuthorisedByEmail = "uma@umbrella.example";
         public const string SubmitterReference = "ACME-1001";
         public const string ReceiverReference = "GLX-77";
         public const string Note = "Reproduced with driver 4.2; testing 4.3";
