@@ -287,17 +287,8 @@ public sealed partial class OpenApiContractTests(ApiFixture hosts) : IClassFixtu
     }
 
     /// <summary>tests/openapi with its npm tools installed (npm ci on first use).</summary>
-    private static async Task<string> ToolsAsync()
-    {
-        var folder = Path.Combine(Repository.Root, "tests", "openapi");
-        if (!File.Exists(Path.Combine(folder, "node_modules", ".bin", "tsc")) || !File.Exists(Path.Combine(folder, "node_modules", ".bin", "redocly")))
-        {
-            var install = await ProcessRunner.RunToExitAsync("npm", ["ci", "--no-audit", "--no-fund"], folder, new Dictionary<string, string>(), TimeSpan.FromMinutes(5));
-            Assert.True(install.ExitCode == 0, "npm ci failed:\n" + install.Output);
-        }
-
-        return folder;
-    }
+    private static Task<string> ToolsAsync() =>
+        NodeTools.InstalledAsync(Path.Combine(Repository.Root, "tests", "openapi"), "tsc", "redocly", "openapi-typescript");
 
     [GeneratedRegex("<a id=\"([a-z_]+)\"></a>")]
     private static partial Regex CatalogueCode();

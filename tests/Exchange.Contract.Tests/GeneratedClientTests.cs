@@ -20,7 +20,8 @@ public sealed class IdentityAndApi : IAsyncLifetime
 /// <summary>
 /// Clients that mainstream generators make from the OpenAPI document the running Api serves
 /// compile unmodified and complete the docs/demo.md flow against the running Identity and Api
-/// (decision 0205): NSwag's C# client and Kiota's C# client, both built into tests/clients/ClientFlows.
+/// (decision 0205): NSwag's C# client and Kiota's C# client, both built into tests/clients/ClientFlows,
+/// and openapi-typescript's client with openapi-fetch (tests/openapi).
 /// </summary>
 public sealed class GeneratedClientTests(IdentityAndApi hosts) : IClassFixture<IdentityAndApi>
 {
@@ -35,11 +36,53 @@ public sealed class GeneratedClientTests(IdentityAndApi hosts) : IClassFixture<I
     public Task The_Kiota_CSharp_client_runs_the_demo_flow() => RunFlowAsync("kiota");
 
     [Fact]
+    public async Task The_openapi_typescript_client_runs_the_demo_flow()
+    {
+        // tests/openapi's flow, in a folder of its own: OpenApiContractTests type-checks the same
+        // files in tests/openapi, possibly at the same time.
+        var tools = await NodeTools.InstalledAsync(Path.Combine(Repository.Root, "tests", "openapi"), "tsc", "openapi-typescript");
+        var work = Directory.CreateTempSubdirectory("exchange-ts-flow-").FullName;
+        try
+        {
+            foreach (var file in new[] { "demo-flow.ts", "run-flow.ts", "tsconfig.json", "package.json" })
+            {
+                File.Copy(Path.Combine(tools, file), Path.Combine(work, file));
+            }
+
+            Directory.CreateSymbolicLink(Path.Combine(work, "node_modules"), Path.Combine(tools, "node_modules"));
+            Directory.CreateDirectory(Path.Combine(work, "generated"));
+            var document = Path.Combine(work, "generated", "openapi.json");
+            string tokenUrl;
+            using (var http = new HttpClient())
+            {
+                var text = await http.GetStringAsync(hosts.Services.ApiUrl + "/swagger/v1/swagger.json");
+                await File.WriteAllTextAsync(document, text);
+                tokenUrl = JsonNode.Parse(text)!["components"]!["securitySchemes"]!["oauth2"]!["flows"]!["clientCredentials"]!["tokenUrl"]!.GetValue<string>();
+            }
+
+            var none = new Dictionary<string, string>();
+            var generate = await ProcessRunner.RunToExitAsync(Path.Combine(tools, "node_modules", ".bin", "openapi-typescript"),
+                [document, "-o", Path.Combine(work, "generated", "schema.d.ts")], work, none, TimeSpan.FromMinutes(2));
+            Assert.True(generate.ExitCode == 0, "openapi-typescript failed:\n" + generate.Output);
+            var compile = await ProcessRunner.RunToExitAsync(Path.Combine(tools, "node_modules", ".bin", "tsc"), ["-p", work], work, none, TimeSpan.FromMinutes(2));
+            Assert.True(compile.ExitCode == 0, "the flow does not compile against the generated client:\n" + compile.Output);
+            var run = await ProcessRunner.RunToExitAsync("node", [Path.Combine(work, "generated", "js", "run-flow.js"), tokenUrl, hosts.Services.ApiUrl],
+                work, Credentials(), TimeSpan.FromMinutes(2));
+            await VerifyAsync("typescript", run);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_flow_is_the_one_docs_demo_md_walks_through()
     {
         // The flows' steps and values (tests/clients/ClientFlows/Program.cs, Demo) as docs/demo.md section 2 has them.
         var demo = File.ReadAllText(Path.Combine(Repository.Root, "docs", "demo.md"));
         var flow = File.ReadAllText(Path.Combine(Flows, "Program.cs"));
+        var typescript = File.ReadAllText(Path.Combine(Repository.Root, "tests", "openapi", "demo-flow.ts"));
         foreach (var value in new[]
         {
             "Umbrella Retail BV", "Diagnose the printer driver crash", "CRM-4711", "ACME-1001", "GLX-77", "Reproduced with driver 4.2; testing 4.3",
@@ -48,6 +91,7 @@ public sealed class GeneratedClientTests(IdentityAndApi hosts) : IClassFixture<I
         {
             Assert.Contains(value, demo, StringComparison.Ordinal);
             Assert.Contains(value, flow, StringComparison.Ordinal);
+            Assert.Contains(value, typescript, StringComparison.Ordinal);
         }
 
         foreach (var step in new[] { "/connect/token", "/api/v1/customer-authorisations", "/api/v1/cases -d", "?box=inbox", "If-Match: $ETAG", "/accept", "/notes", "/resolve" })
@@ -59,14 +103,26 @@ public sealed class GeneratedClientTests(IdentityAndApi hosts) : IClassFixture<I
     private async Task RunFlowAsync(string client)
     {
         var document = await GenerateAndBuildAsync();
+        var run = await ProcessRunner.RunToExitAsync("dotnet", [Path.Combine(Flows, "bin", "Release", "net10.0", "ClientFlows.dll"), client, document, hosts.Services.ApiUrl],
+            Flows, Credentials(), TimeSpan.FromMinutes(2));
+        await VerifyAsync(client, run);
+    }
+
+    private static Dictionary<string, string> Credentials()
+    {
         var acme = DemoSeed.Clients.Single(c => c.ClientId == "acme-crm");
         var globex = DemoSeed.Clients.Single(c => c.ClientId == "globex-crm");
-        var run = await ProcessRunner.RunToExitAsync("dotnet", [Path.Combine(Flows, "bin", "Release", "net10.0", "ClientFlows.dll"), client, document, hosts.Services.ApiUrl],
-            Flows, new Dictionary<string, string>
-            {
-                ["ACME_CLIENT_ID"] = acme.ClientId, ["ACME_CLIENT_SECRET"] = acme.Secret,
-                ["GLOBEX_CLIENT_ID"] = globex.ClientId, ["GLOBEX_CLIENT_SECRET"] = globex.Secret,
-            }, TimeSpan.FromMinutes(2));
+        return new Dictionary<string, string>
+        {
+            ["ACME_CLIENT_ID"] = acme.ClientId, ["ACME_CLIENT_SECRET"] = acme.Secret,
+            ["GLOBEX_CLIENT_ID"] = globex.ClientId, ["GLOBEX_CLIENT_SECRET"] = globex.Secret,
+        };
+    }
+
+    /// <summary>The flow ended well, and the Api, asked outside the generated client, shows what it did.</summary>
+    private async Task VerifyAsync(string client, (int ExitCode, string Output) run)
+    {
+        var globex = DemoSeed.Clients.Single(c => c.ClientId == "globex-crm");
         Assert.True(run.ExitCode == 0, $"the {client} flow failed:\n{run.Output}\n{hosts.Services.Logs("Exchange.Api")}");
         var id = Guid.Parse(run.Output.Split($"flow {client} resolved ")[1].Trim()[..36]);
 
