@@ -123,3 +123,12 @@ public sealed class SchedulerOptions
     /// <summary>How often this node moves due scheduled jobs and recurring jobs into the queue.</summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
+
+public sealed class KeyRotationJobOptions : JobOptions
+{
+    public KeyRotationJobOptions()
+    {
+        Interval = TimeSpan.FromDays(1);
+        BatchSize = 500;
+    }
+}

@@ -7,6 +7,7 @@ using Exchange.Api.Http;
 using Exchange.Core.Audit;
 using Exchange.Core.Authorisations;
 using Exchange.Core.Cases;
+using Exchange.Core.Content;
 using Exchange.Core.Data;
 using Exchange.Core.Identity;
 using Exchange.Core.Members;
@@ -135,14 +136,25 @@ public static class CasesEndpoints
             query = query.Where(c => c.Id.CompareTo(last) < 0);
         }
 
-        var rows = await query.OrderByDescending(c => c.Id).Take(size + 1)
-            .Select(c => new CaseSummaryDto(c.Id, c.SubmittingMemberId, c.ReceivingMemberId, c.Severity, c.Status,
+        // Content is ciphertext in the database, so the page is chosen on metadata, then its cases'
+        // keys are unlocked (only the caller's own cases reach here) and their content is read.
+        var page = await query.OrderByDescending(c => c.Id).Take(size + 1).Select(c => c.Id).ToListAsync(cancellationToken);
+        var ids = page.Take(size).ToList();
+        if (!metadataOnly)
+        {
+            await s.Db.UnlockAsync(ids, cancellationToken);
+        }
+
+        var cases = await s.Db.Cases.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        var summaries = metadataOnly ? [] : await s.Db.CaseFields.AsNoTracking()
+            .Where(f => ids.Contains(f.CaseId) && f.Name == FieldCatalogue.Summary)
+            .ToDictionaryAsync(f => f.CaseId, f => f.Value, cancellationToken);
+        var items = ids.Where(cases.ContainsKey).Select(id => cases[id]).Select(c => new CaseSummaryDto(c.Id, c.SubmittingMemberId, c.ReceivingMemberId, c.Severity, c.Status,
                 metadataOnly ? null : c.SubmitterCaseReference, metadataOnly ? null : c.ReceiverCaseReference,
-                metadataOnly ? null : c.Fields.Where(f => f.Name == FieldCatalogue.Summary).Select(f => f.Value).FirstOrDefault(),
+                metadataOnly ? null : summaries.GetValueOrDefault(c.Id),
                 c.CreatedAt, c.UpdatedAt, c.ResponseDueAt, c.ConcludedAt))
-            .ToListAsync(cancellationToken);
-        var items = rows.Take(size).ToList();
-        var next = rows.Count > size ? KeysetCursor.Encode(items[^1].Id) : null;
+            .ToList();
+        var next = page.Count > size ? KeysetCursor.Encode(ids[^1]) : null;
 
         await using (var transaction = await s.Audit.BeginAsync(cancellationToken))
         {
@@ -386,7 +398,7 @@ public static class CasesEndpoints
     {
         var location = previous.Location!;
         var id = Guid.Parse(location.AsSpan(location.LastIndexOf('/') + 1));
-        var collaboration = await LoadAsync(s, id, tracking: false, cancellationToken);
+        var collaboration = await LoadAsync(s, id, caller, tracking: false, cancellationToken);
         if (collaboration is null)
         {
             return Problems.Problem(StatusCodes.Status410Gone, "Gone", "The case this request created has since been purged.", "case_purged");
@@ -405,7 +417,7 @@ public static class CasesEndpoints
     private static async Task<Results<Ok<CaseDto>, ProblemHttpResult>> Get(Guid id, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken)
     {
         await using var transaction = await s.Audit.BeginAsync(cancellationToken);
-        var collaboration = await LoadAsync(s, id, tracking: false, cancellationToken);
+        var collaboration = await LoadAsync(s, id, caller, tracking: false, cancellationToken);
         if (collaboration is null && await PurgedCaseAsync(s.Db, id, caller, cancellationToken) is { } purged)
         {
             await s.Audit.AppendAsync(caller.Actor, "case.read", "case", id.ToString(), id, new { purged = true }, cancellationToken);
@@ -468,7 +480,7 @@ public static class CasesEndpoints
         Action<CollaborationCase, IReadOnlyDictionary<string, string>> apply, CancellationToken cancellationToken)
     {
         await using var transaction = await s.Audit.BeginAsync(cancellationToken);
-        var collaboration = await LoadAsync(s, id, tracking: true, cancellationToken);
+        var collaboration = await LoadAsync(s, id, caller, tracking: true, cancellationToken);
         if (!Visible(collaboration, caller, s))
         {
             return Problems.NotFound();
@@ -527,6 +539,7 @@ public static class CasesEndpoints
             return Problems.NotFound();
         }
 
+        await s.Db.UnlockAsync(id, cancellationToken);
         var notes = await s.Db.CaseNotes.AsNoTracking().Where(n => n.CaseId == id).OrderBy(n => n.CreatedAt).ThenBy(n => n.Id).ToListAsync(cancellationToken);
         await s.Audit.AppendAsync(caller.Actor, "case.notes_read", "case", id.ToString(), id, new { count = notes.Count }, cancellationToken);
         await s.Db.SaveChangesAsync(cancellationToken);
@@ -580,8 +593,17 @@ public static class CasesEndpoints
 
     // ---- shared ----
 
-    internal static async Task<CollaborationCase?> LoadAsync(CaseServices s, Guid id, bool tracking, CancellationToken cancellationToken)
+    /// <summary>
+    /// The case with its fields, its content decrypted only when the caller is one of its two
+    /// members (anyone else gets the case locked, which <see cref="Visible"/> then refuses).
+    /// </summary>
+    internal static async Task<CollaborationCase?> LoadAsync(CaseServices s, Guid id, Caller caller, bool tracking, CancellationToken cancellationToken)
     {
+        if (await s.Db.Cases.AnyAsync(c => c.Id == id && (c.SubmittingMemberId == caller.MemberId || c.ReceivingMemberId == caller.MemberId), cancellationToken))
+        {
+            await s.Db.UnlockAsync(id, cancellationToken);
+        }
+
         var query = s.Db.Cases.Include(c => c.Fields).Include(c => c.WithheldFields).AsSplitQuery();
         return await (tracking ? query : query.AsNoTracking()).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
     }
