@@ -28,4 +28,21 @@ public static class CaseContent
 
     public static Task UnlockAsync(this ExchangeDbContext db, Guid caseId, CancellationToken cancellationToken = default) =>
         db.UnlockAsync([caseId], cancellationToken);
+
+    /// <summary>
+    /// Opens a content column a query projected itself (projections bypass the interceptor): the
+    /// stored text as it is for a plaintext row (marker 0), decrypted with the unlocked key for a
+    /// sealed one; null when the case was not unlocked. <paramref name="purpose"/> comes from
+    /// <see cref="CaseContentInterceptor.CasePurpose"/> or <see cref="CaseContentInterceptor.FieldPurpose"/>.
+    /// Throws <see cref="CaseContentIntegrityException"/> for a value altered or moved.
+    /// </summary>
+    public static string? OpenProjected(this ExchangeDbContext db, Guid caseId, string purpose, int version, string? stored)
+    {
+        if (stored is null || version == CaseContentInterceptor.Plaintext)
+        {
+            return stored;
+        }
+
+        return db.ContentKeys.Keys.TryGetValue(caseId, out var key) ? CaseContentProtector.Open(key, caseId, purpose, stored) : null;
+    }
 }

@@ -307,7 +307,10 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
         _ => CasePurpose(property),
     };
 
-    private static string CasePurpose(string property) => property.Contains('/', StringComparison.Ordinal) || property.StartsWith("case_", StringComparison.Ordinal)
+    /// <summary>What a field's value is bound to, for a reader that projects the stored column itself.</summary>
+    public static string FieldPurpose(string fieldName) => $"case_fields.{nameof(CaseField.Value)}/{fieldName}";
+
+    public static string CasePurpose(string property) => property.Contains('/', StringComparison.Ordinal) || property.StartsWith("case_", StringComparison.Ordinal)
         ? property
         : "cases." + property;
 }
