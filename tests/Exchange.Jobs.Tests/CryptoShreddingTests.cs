@@ -90,7 +90,7 @@ public sealed class CryptoShreddingTests
             await db.UnlockAsync(kept.Id);
             var fields = await db.CaseFields.AsNoTracking().Where(f => f.CaseId == kept.Id).ToDictionaryAsync(f => f.Name, f => f.Value);
             Assert.Equal(TestData.PurgedStrings(keptTag)[0], fields[FieldCatalogue.Description]);
-            var notes = await db.CaseNotes.AsNoTracking().Where(n => n.CaseId == kept.Id).Select(n => n.Body).ToListAsync();
+            var notes = (await db.CaseNotes.AsNoTracking().Where(n => n.CaseId == kept.Id).ToListAsync()).Select(n => n.Body).ToList();
             Assert.Contains(TestData.PurgedStrings(keptTag)[3], notes);
         }
     }
