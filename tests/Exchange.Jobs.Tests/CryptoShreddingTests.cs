@@ -159,6 +159,69 @@ public sealed class CryptoShreddingTests
         Assert.Contains(definitions, d => d.Name == KeyRotationJob.JobName);
     }
 
+    [Fact]
+    public async Task The_blind_index_finds_a_person_s_cases_forgets_them_at_the_purge_and_unlinks_lingering_entries_at_rotation()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await database.MigrateAsync();
+        var now = DateTime.UtcNow;
+        var purgedTag = "bi" + Guid.NewGuid().ToString("N")[..12];
+        var keptTag = "bk" + Guid.NewGuid().ToString("N")[..12];
+        CollaborationCase purged, kept;
+        await using (var db = database.CreateContext())
+        {
+            var authorisation = await TestData.MembersAndAuthorisationAsync(db);
+            purged = TestData.Case(authorisation, purgedTag, CaseStatus.Resolved, now, now.AddMinutes(-1));
+            kept = TestData.Case(authorisation, keptTag, CaseStatus.Accepted, now, null);
+            // A phone number in a note, written differently from how the person will give it.
+            kept.Notes.Add(new CaseNote { CaseId = kept.Id, AuthorMemberId = "globex", AuthorId = "user-g", AuthorInitials = "GG", Body = "Call back on +44 (20) 7946-0958 please", CreatedAt = now });
+            db.Cases.AddRange(purged, kept);
+            await db.SaveChangesAsync();
+        }
+
+        var purgedEmail = TestData.PurgedStrings(purgedTag)[1];
+        var keptEmail = TestData.PurgedStrings(keptTag)[1];
+        byte[] lingering;
+        await using (var db = database.CreateContext())
+        {
+            Assert.Equal([purged.Id], await BlindIndex.FindCasesAsync(db, purgedEmail.ToUpperInvariant()));
+            Assert.Equal([kept.Id], await BlindIndex.FindCasesAsync(db, keptEmail));
+            Assert.Equal([kept.Id], await BlindIndex.FindCasesAsync(db, "0044 20 79460958"));
+            Assert.Empty(await BlindIndex.FindCasesAsync(db, "nobody@customer.example"));
+            // The index holds hashes, never the identifiers.
+            Assert.DoesNotContain(await db.CaseBlindIndex.Select(e => e.Hash).ToListAsync(), h => Encoding.UTF8.GetString(h).Contains("customer", StringComparison.Ordinal));
+            lingering = BlindIndex.Hash(BlindIndex.HashKey(database.ContentKeys.Get(database.ContentKeys.Ids()[^1])), BlindIndex.TermFor(purgedEmail)!);
+            Assert.True(await db.CaseBlindIndex.AnyAsync(e => e.CaseId == purged.Id && e.Hash == lingering));
+        }
+
+        RotationResult rotation;
+        await using (var factory = new JobsFactory(database, NoGrace))
+        {
+            _ = factory.Services;
+            await using var check = database.CreateContext();
+            await TestData.EventuallyAsync(() => check.Tombstones.AnyAsync(t => t.CaseId == purged.Id), found => found, TimeSpan.FromSeconds(60), "the purge");
+            // Erased with the case: the person is no longer found.
+            Assert.Empty(await BlindIndex.FindCasesAsync(check, purgedEmail));
+            Assert.False(await check.CaseBlindIndex.AnyAsync(e => e.CaseId == purged.Id));
+
+            await using var scope = factory.Services.CreateAsyncScope();
+            rotation = await scope.ServiceProvider.GetRequiredService<ContentKeyRotation>().RotateAsync(batchSize: 10);
+        }
+
+        await using (var db = new ExchangeDbContext(ContextOptions(database),
+            new CaseContentProtector(new KeyEncryptionKeys(database.ContentKeyDirectory, null, [], TimeProvider.System, TimeSpan.FromMinutes(1)))))
+        {
+            // Recomputed under the new key from the decrypted content: the live case is still found.
+            Assert.Equal([kept.Id], await BlindIndex.FindCasesAsync(db, keptEmail));
+            Assert.Equal([kept.Id], await BlindIndex.FindCasesAsync(db, "+442079460958"));
+            Assert.All(await db.CaseBlindIndex.ToListAsync(), e => Assert.Equal(rotation.KekId, e.KekId));
+            // A lingering copy of the purged case's entry is unlinkable: no key that exists hashes the person's address to it.
+            var now2 = new KeyEncryptionKeys(database.ContentKeyDirectory, null, [], TimeProvider.System, TimeSpan.FromMinutes(1));
+            Assert.All(now2.Ids(), id => Assert.NotEqual(lingering, BlindIndex.Hash(BlindIndex.HashKey(now2.Get(id)), BlindIndex.TermFor(purgedEmail)!)));
+            Assert.False(await db.CaseBlindIndex.AnyAsync(e => e.Hash == lingering));
+        }
+    }
+
     private static DbContextOptions<ExchangeDbContext> ContextOptions(TestDatabase database)
     {
         var builder = new DbContextOptionsBuilder<ExchangeDbContext>();

@@ -117,7 +117,10 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
             {
                 var missing = MissingKeys(db, work);
                 var stored = missing.Count == 0 ? [] : db.Set<CaseDataKey>().AsNoTracking().Where(k => missing.Contains(k.CaseId)).ToList();
-                Seal(db, work, missing, stored);
+                var (kekId, kek) = ProtectorOf(db).Keks.Current();
+                var cases = work.Select(w => w.CaseId).Distinct().ToList();
+                var indexed = db.CaseBlindIndex.AsNoTracking().Where(e => cases.Contains(e.CaseId) && e.KekId == kekId).Select(e => new { e.CaseId, e.Hash }).ToList();
+                Seal(db, work, missing, stored, kekId, kek, indexed.Select(e => (e.CaseId, Convert.ToHexString(e.Hash))).ToHashSet());
             }
         }
 
@@ -133,7 +136,10 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
             {
                 var missing = MissingKeys(db, work);
                 var stored = missing.Count == 0 ? [] : await db.Set<CaseDataKey>().AsNoTracking().Where(k => missing.Contains(k.CaseId)).ToListAsync(cancellationToken);
-                Seal(db, work, missing, stored);
+                var (kekId, kek) = ProtectorOf(db).Keks.Current();
+                var cases = work.Select(w => w.CaseId).Distinct().ToList();
+                var indexed = await db.CaseBlindIndex.AsNoTracking().Where(e => cases.Contains(e.CaseId) && e.KekId == kekId).Select(e => new { e.CaseId, e.Hash }).ToListAsync(cancellationToken);
+                Seal(db, work, missing, stored, kekId, kek, indexed.Select(e => (e.CaseId, Convert.ToHexString(e.Hash))).ToHashSet());
             }
         }
 
@@ -214,11 +220,14 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
     private static List<Guid> MissingKeys(ExchangeDbContext db, List<Work> work) =>
         work.Select(w => w.CaseId).Distinct().Where(id => !db.ContentKeys.Keys.ContainsKey(id)).ToList();
 
-    private static void Seal(ExchangeDbContext db, List<Work> work, List<Guid> missing, List<CaseDataKey> stored)
+    private static CaseContentProtector ProtectorOf(ExchangeDbContext db) => db.ContentProtector
+        ?? throw new InvalidOperationException("Case content cannot be saved by a context without a content protector (AddExchangeDatabase registers it).");
+
+    private static void Seal(ExchangeDbContext db, List<Work> work, List<Guid> missing, List<CaseDataKey> stored,
+        string indexKekId, byte[] indexKek, HashSet<(Guid CaseId, string Hash)> indexed)
     {
         var keys = db.ContentKeys;
-        var protector = db.ContentProtector
-            ?? throw new InvalidOperationException("Case content cannot be saved by a context without a content protector (AddExchangeDatabase registers it).");
+        var protector = ProtectorOf(db);
         foreach (var id in missing)
         {
             // A key added to this context by an earlier attempt that failed is still to be saved.
@@ -238,6 +247,7 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
             keys.Pending.Add(id);
         }
 
+        var plaintext = new Dictionary<Guid, List<string>>();
         foreach (var (entry, caseId, properties) in work)
         {
             var key = keys.Keys[caseId];
@@ -248,10 +258,28 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
                 {
                     keys.Restore.Add((entry, name, plain));
                     property.CurrentValue = CaseContentProtector.Seal(key, caseId, Purpose(entry.Entity, name), plain);
+                    (plaintext.TryGetValue(caseId, out var list) ? list : plaintext[caseId] = []).Add(plain);
                 }
             }
 
             entry.Property(VersionProperty).CurrentValue = Sealed;
+        }
+
+        // The blind index gains the identifiers of what was written; a rotation recomputes it whole.
+        foreach (var tracked in db.ChangeTracker.Entries<CaseBlindIndexEntry>().Where(e => e.State == EntityState.Added && e.Entity.KekId == indexKekId))
+        {
+            indexed.Add((tracked.Entity.CaseId, Convert.ToHexString(tracked.Entity.Hash)));
+        }
+
+        foreach (var (caseId, values) in plaintext)
+        {
+            foreach (var entry in BlindIndex.Entries(caseId, indexKekId, indexKek, values))
+            {
+                if (indexed.Add((caseId, Convert.ToHexString(entry.Hash))))
+                {
+                    db.Add(entry);
+                }
+            }
         }
     }
 

@@ -61,6 +61,7 @@ public sealed class ContentKeyRotation(
             }
 
             var now = clock.GetUtcNow().UtcDateTime;
+            var opened = new List<Guid>();
             foreach (var row in batch)
             {
                 try
@@ -69,6 +70,8 @@ public sealed class ContentKeyRotation(
                     row.WrappedKey = CaseContentProtector.Wrap(row.CaseId, dataKey, newId, newKey);
                     row.KekId = newId;
                     row.RewrappedAt = now;
+                    db.ContentKeys.Keys[row.CaseId] = dataKey;
+                    opened.Add(row.CaseId);
                     rewrapped++;
                 }
                 catch (Exception ex) when (ex is KeyEncryptionKeyMissingException or CaseContentIntegrityException)
@@ -78,10 +81,15 @@ public sealed class ContentKeyRotation(
                 }
             }
 
+            await RebuildBlindIndexAsync(opened, newId, newKey, cancellationToken);
             after = batch[^1].CaseId;
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             db.ChangeTracker.Clear();
+            foreach (var id in opened)
+            {
+                db.ContentKeys.Forget(id);
+            }
         }
 
         List<string> destroyed;
@@ -89,6 +97,8 @@ public sealed class ContentKeyRotation(
         {
             var referenced = (await db.CaseDataKeys.Select(k => k.KekId).Distinct().ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
             destroyed = keks.Ids().Where(id => string.CompareOrdinal(id, newId) < 0 && !referenced.Contains(id)).ToList();
+            // Entries hashed under a key about to go would match nothing any more: they go too.
+            await db.CaseBlindIndex.Where(e => destroyed.Contains(e.KekId)).ExecuteDeleteAsync(cancellationToken);
             await audit.AppendAsync(AuditActor.System, AuditAction, "content_key", newId, details: new { rewrapped, unreadable, destroyed }, cancellationToken: cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
@@ -102,6 +112,35 @@ public sealed class ContentKeyRotation(
 
         logger.LogInformation("Key rotation made {Kek}, re-wrapped {Rewrapped} data keys, destroyed {Destroyed} old keys", newId, rewrapped, destroyed.Count);
         return new RotationResult(newId, rewrapped, unreadable, destroyed, Superseded: false);
+    }
+
+    /// <summary>
+    /// Recomputes the blind index of these cases (their keys unlocked in the context) from their
+    /// decrypted content, under the new key-encryption key: the old entries, and with them
+    /// anything they could link, are replaced.
+    /// </summary>
+    private async Task RebuildBlindIndexAsync(List<Guid> ids, string kekId, byte[] kek, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var cases = await db.Cases.AsNoTracking().Where(c => ids.Contains(c.Id)).ToListAsync(cancellationToken);
+        var fields = await db.CaseFields.AsNoTracking().Where(f => ids.Contains(f.CaseId)).ToListAsync(cancellationToken);
+        var notes = await db.CaseNotes.AsNoTracking().Where(n => ids.Contains(n.CaseId)).ToListAsync(cancellationToken);
+        await db.CaseBlindIndex.Where(e => ids.Contains(e.CaseId)).ExecuteDeleteAsync(cancellationToken);
+        foreach (var collaboration in cases)
+        {
+            var values = new List<string?>
+            {
+                collaboration.SubmitterCaseReference, collaboration.ReceiverCaseReference, collaboration.RejectionReason,
+                collaboration.StepsTaken, collaboration.Conclusion,
+            };
+            values.AddRange(fields.Where(f => f.CaseId == collaboration.Id).Select(f => f.Value));
+            values.AddRange(notes.Where(n => n.CaseId == collaboration.Id).Select(n => n.Body));
+            db.CaseBlindIndex.AddRange(BlindIndex.Entries(collaboration.Id, kekId, kek, values));
+        }
     }
 
     /// <summary>

@@ -35,6 +35,7 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
     public DbSet<WithheldField> WithheldFields => Set<WithheldField>();
     public DbSet<CaseNote> CaseNotes => Set<CaseNote>();
     public DbSet<Content.CaseDataKey> CaseDataKeys => Set<Content.CaseDataKey>();
+    public DbSet<Content.CaseBlindIndexEntry> CaseBlindIndex => Set<Content.CaseBlindIndexEntry>();
     public DbSet<Tombstone> Tombstones => Set<Tombstone>();
     public DbSet<PurgeReceipt> PurgeReceipts => Set<PurgeReceipt>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();

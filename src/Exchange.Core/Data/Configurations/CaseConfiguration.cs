@@ -36,6 +36,7 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Collaboration
         builder.HasMany(c => c.Notes).WithOne().HasForeignKey(n => n.CaseId).OnDelete(DeleteBehavior.Cascade);
         // The data key goes with the case row, in the same statement, on every purge path.
         builder.HasOne<CaseDataKey>().WithOne().HasForeignKey<CaseDataKey>(k => k.CaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany<CaseBlindIndexEntry>().WithOne().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
         // Keyset pagination of inbox and outbox walks (member, id) in id order.
         builder.HasIndex(c => new { c.SubmittingMemberId, c.Id });
         builder.HasIndex(c => new { c.ReceivingMemberId, c.Id });
@@ -66,6 +67,19 @@ internal sealed class CaseDataKeyConfiguration : IEntityTypeConfiguration<CaseDa
         builder.Property(k => k.WrappedKey).HasMaxLength(64);
         // Rotation walks the keys still wrapped by an older key-encryption key.
         builder.HasIndex(k => k.KekId);
+    }
+}
+
+internal sealed class CaseBlindIndexConfiguration : IEntityTypeConfiguration<CaseBlindIndexEntry>
+{
+    public void Configure(EntityTypeBuilder<CaseBlindIndexEntry> builder)
+    {
+        builder.ToTable("case_blind_index");
+        builder.HasKey(e => new { e.CaseId, e.KekId, e.Hash });
+        builder.Property(e => e.KekId).HasMaxLength(64);
+        builder.Property(e => e.Hash).HasMaxLength(32);
+        // The data-subject search looks a hash up under each existing key-encryption key.
+        builder.HasIndex(e => new { e.KekId, e.Hash });
     }
 }
 
