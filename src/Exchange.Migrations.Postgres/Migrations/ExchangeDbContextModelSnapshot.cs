@@ -269,12 +269,10 @@ namespace Exchange.Migrations.Postgres.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
-                    b.Property<int>("ContentVersion")
-                        .HasColumnType("integer");
-
                     b.Property<string>("Value")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasMaxLength(16000)
+                        .HasColumnType("character varying(16000)");
 
                     b.HasKey("CaseId", "Name");
 
@@ -304,13 +302,11 @@ namespace Exchange.Migrations.Postgres.Migrations
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
 
                     b.Property<Guid>("CaseId")
                         .HasColumnType("uuid");
-
-                    b.Property<int>("ContentVersion")
-                        .HasColumnType("integer");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -337,10 +333,8 @@ namespace Exchange.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Conclusion")
-                        .HasColumnType("text");
-
-                    b.Property<int>("ContentVersion")
-                        .HasColumnType("integer");
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -372,7 +366,8 @@ namespace Exchange.Migrations.Postgres.Migrations
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("ReceiverCaseReference")
-                        .HasColumnType("text");
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("ReceiverInitials")
                         .HasMaxLength(8)
@@ -384,7 +379,8 @@ namespace Exchange.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(64)");
 
                     b.Property<string>("RejectionReason")
-                        .HasColumnType("text");
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
 
                     b.Property<DateTime?>("ResponseDueAt")
                         .HasColumnType("timestamp with time zone");
@@ -398,11 +394,13 @@ namespace Exchange.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(40)");
 
                     b.Property<string>("StepsTaken")
-                        .HasColumnType("text");
+                        .HasMaxLength(8000)
+                        .HasColumnType("character varying(8000)");
 
                     b.Property<string>("SubmitterCaseReference")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<string>("SubmittingMemberId")
                         .IsRequired()
@@ -577,34 +575,6 @@ namespace Exchange.Migrations.Postgres.Migrations
                     b.HasKey("CaseId", "Name");
 
                     b.ToTable("withheld_fields", (string)null);
-                });
-
-            modelBuilder.Entity("Exchange.Core.Content.CaseDataKey", b =>
-                {
-                    b.Property<Guid>("CaseId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("KekId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<DateTime>("RewrappedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<byte[]>("WrappedKey")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("bytea");
-
-                    b.HasKey("CaseId");
-
-                    b.HasIndex("KekId");
-
-                    b.ToTable("case_data_keys", (string)null);
                 });
 
             modelBuilder.Entity("Exchange.Core.Identity.ExchangeUser", b =>
@@ -1571,15 +1541,6 @@ namespace Exchange.Migrations.Postgres.Migrations
                     b.HasOne("Exchange.Core.Cases.CollaborationCase", null)
                         .WithMany("WithheldFields")
                         .HasForeignKey("CaseId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Exchange.Core.Content.CaseDataKey", b =>
-                {
-                    b.HasOne("Exchange.Core.Cases.CollaborationCase", null)
-                        .WithOne()
-                        .HasForeignKey("Exchange.Core.Content.CaseDataKey", "CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -269,11 +269,9 @@ namespace Exchange.Migrations.SqlServer.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
 
-                    b.Property<int>("ContentVersion")
-                        .HasColumnType("int");
-
                     b.Property<string>("Value")
                         .IsRequired()
+                        .HasMaxLength(16000)
                         .HasColumnType("nvarchar(max)");
 
                     b.HasKey("CaseId", "Name");
@@ -304,13 +302,11 @@ namespace Exchange.Migrations.SqlServer.Migrations
 
                     b.Property<string>("Body")
                         .IsRequired()
+                        .HasMaxLength(8000)
                         .HasColumnType("nvarchar(max)");
 
                     b.Property<Guid>("CaseId")
                         .HasColumnType("uniqueidentifier");
-
-                    b.Property<int>("ContentVersion")
-                        .HasColumnType("int");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
@@ -337,10 +333,8 @@ namespace Exchange.Migrations.SqlServer.Migrations
                         .HasColumnType("datetime2");
 
                     b.Property<string>("Conclusion")
+                        .HasMaxLength(8000)
                         .HasColumnType("nvarchar(max)");
-
-                    b.Property<int>("ContentVersion")
-                        .HasColumnType("int");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");
@@ -372,7 +366,8 @@ namespace Exchange.Migrations.SqlServer.Migrations
                         .HasColumnType("datetime2");
 
                     b.Property<string>("ReceiverCaseReference")
-                        .HasColumnType("nvarchar(max)");
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
 
                     b.Property<string>("ReceiverInitials")
                         .HasMaxLength(8)
@@ -384,7 +379,8 @@ namespace Exchange.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(64)");
 
                     b.Property<string>("RejectionReason")
-                        .HasColumnType("nvarchar(max)");
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
 
                     b.Property<DateTime?>("ResponseDueAt")
                         .HasColumnType("datetime2");
@@ -398,11 +394,13 @@ namespace Exchange.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(40)");
 
                     b.Property<string>("StepsTaken")
+                        .HasMaxLength(8000)
                         .HasColumnType("nvarchar(max)");
 
                     b.Property<string>("SubmitterCaseReference")
                         .IsRequired()
-                        .HasColumnType("nvarchar(max)");
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
 
                     b.Property<string>("SubmittingMemberId")
                         .IsRequired()
@@ -577,34 +575,6 @@ namespace Exchange.Migrations.SqlServer.Migrations
                     b.HasKey("CaseId", "Name");
 
                     b.ToTable("withheld_fields", (string)null);
-                });
-
-            modelBuilder.Entity("Exchange.Core.Content.CaseDataKey", b =>
-                {
-                    b.Property<Guid>("CaseId")
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2");
-
-                    b.Property<string>("KekId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
-
-                    b.Property<DateTime>("RewrappedAt")
-                        .HasColumnType("datetime2");
-
-                    b.Property<byte[]>("WrappedKey")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("varbinary(64)");
-
-                    b.HasKey("CaseId");
-
-                    b.HasIndex("KekId");
-
-                    b.ToTable("case_data_keys", (string)null);
                 });
 
             modelBuilder.Entity("Exchange.Core.Identity.ExchangeUser", b =>
@@ -1576,15 +1546,6 @@ namespace Exchange.Migrations.SqlServer.Migrations
                     b.HasOne("Exchange.Core.Cases.CollaborationCase", null)
                         .WithMany("WithheldFields")
                         .HasForeignKey("CaseId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Exchange.Core.Content.CaseDataKey", b =>
-                {
-                    b.HasOne("Exchange.Core.Cases.CollaborationCase", null)
-                        .WithOne()
-                        .HasForeignKey("Exchange.Core.Content.CaseDataKey", "CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -264,11 +264,9 @@ namespace Exchange.Migrations.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("ContentVersion")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Value")
                         .IsRequired()
+                        .HasMaxLength(16000)
                         .HasColumnType("TEXT");
 
                     b.HasKey("CaseId", "Name");
@@ -299,13 +297,11 @@ namespace Exchange.Migrations.Sqlite.Migrations
 
                     b.Property<string>("Body")
                         .IsRequired()
+                        .HasMaxLength(8000)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CaseId")
                         .HasColumnType("TEXT");
-
-                    b.Property<int>("ContentVersion")
-                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -332,10 +328,8 @@ namespace Exchange.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Conclusion")
+                        .HasMaxLength(8000)
                         .HasColumnType("TEXT");
-
-                    b.Property<int>("ContentVersion")
-                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -367,6 +361,7 @@ namespace Exchange.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ReceiverCaseReference")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ReceiverInitials")
@@ -379,6 +374,7 @@ namespace Exchange.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RejectionReason")
+                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ResponseDueAt")
@@ -393,10 +389,12 @@ namespace Exchange.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("StepsTaken")
+                        .HasMaxLength(8000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SubmitterCaseReference")
                         .IsRequired()
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SubmittingMemberId")
@@ -572,34 +570,6 @@ namespace Exchange.Migrations.Sqlite.Migrations
                     b.HasKey("CaseId", "Name");
 
                     b.ToTable("withheld_fields", (string)null);
-                });
-
-            modelBuilder.Entity("Exchange.Core.Content.CaseDataKey", b =>
-                {
-                    b.Property<Guid>("CaseId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("KekId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("RewrappedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<byte[]>("WrappedKey")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("BLOB");
-
-                    b.HasKey("CaseId");
-
-                    b.HasIndex("KekId");
-
-                    b.ToTable("case_data_keys", (string)null);
                 });
 
             modelBuilder.Entity("Exchange.Core.Identity.ExchangeUser", b =>
@@ -1560,15 +1530,6 @@ namespace Exchange.Migrations.Sqlite.Migrations
                     b.HasOne("Exchange.Core.Cases.CollaborationCase", null)
                         .WithMany("WithheldFields")
                         .HasForeignKey("CaseId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("Exchange.Core.Content.CaseDataKey", b =>
-                {
-                    b.HasOne("Exchange.Core.Cases.CollaborationCase", null)
-                        .WithOne()
-                        .HasForeignKey("Exchange.Core.Content.CaseDataKey", "CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
