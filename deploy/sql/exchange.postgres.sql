@@ -1086,3 +1086,35 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130131026_ClientKeysDropHandWrittenGrants') THEN
+    DROP TABLE persisted_grants;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130131026_ClientKeysDropHandWrittenGrants') THEN
+    DROP TABLE revoked_tokens;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130131026_ClientKeysDropHandWrittenGrants') THEN
+    ALTER TABLE oauth_clients ADD "JsonWebKeySet" character varying(16000);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130131026_ClientKeysDropHandWrittenGrants') THEN
+    INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
+    VALUES ('20261130131026_ClientKeysDropHandWrittenGrants', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -582,3 +582,15 @@ VALUES ('20261130105657_OpenIddict', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+DROP TABLE "persisted_grants";
+
+DROP TABLE "revoked_tokens";
+
+ALTER TABLE "oauth_clients" ADD "JsonWebKeySet" TEXT NULL;
+
+INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
+VALUES ('20261130131022_ClientKeysDropHandWrittenGrants', '10.0.15');
+
+COMMIT;
+

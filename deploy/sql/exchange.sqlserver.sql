@@ -1191,3 +1191,40 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130131029_ClientKeysDropHandWrittenGrants'
+)
+BEGIN
+    DROP TABLE [persisted_grants];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130131029_ClientKeysDropHandWrittenGrants'
+)
+BEGIN
+    DROP TABLE [revoked_tokens];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130131029_ClientKeysDropHandWrittenGrants'
+)
+BEGIN
+    ALTER TABLE [oauth_clients] ADD [JsonWebKeySet] nvarchar(max) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130131029_ClientKeysDropHandWrittenGrants'
+)
+BEGIN
+    INSERT INTO [__ef_migrations] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130131029_ClientKeysDropHandWrittenGrants', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -155,6 +155,11 @@ internal sealed class IdentityServerOptionsValidator(IHostEnvironment environmen
             failures.Add("Exchange:Identity:SigningKeyPrePublish must be shorter than SigningKeyLifetime.");
         }
 
+        if (options.SigningKeyRefresh <= TimeSpan.Zero || options.SigningKeyRefresh >= options.SigningKeyPrePublish)
+        {
+            failures.Add("Exchange:Identity:SigningKeyRefresh must be positive and shorter than SigningKeyPrePublish, so every node publishes the next key before it signs.");
+        }
+
         if (options.AccessTokenLifetime <= TimeSpan.Zero || options.RefreshTokenSlidingLifetime > options.RefreshTokenAbsoluteLifetime)
         {
             failures.Add("Exchange:Identity token lifetimes are inconsistent.");

@@ -24,20 +24,6 @@ public sealed class HousekeepingTests
         return settings;
     }
 
-    private static PersistedGrant Grant(string type, Guid family, DateTime expiresAt, DateTime? consumedAt = null, DateTime? revokedAt = null) => new()
-    {
-        KeyHash = SecretHasher.Hash(SecretHasher.NewSecret()),
-        Type = type,
-        ClientId = "acme-crm",
-        SubjectId = Guid.NewGuid().ToString(),
-        FamilyId = family,
-        Data = "{}",
-        CreatedAt = expiresAt.AddMinutes(-10),
-        ExpiresAt = expiresAt,
-        ConsumedAt = consumedAt,
-        RevokedAt = revokedAt,
-    };
-
     private static SigningKey Key(DateTime activatesAt, DateTime retiresAt) => new()
     {
         KeyId = SecretHasher.NewSecret()[..22],
@@ -76,21 +62,6 @@ public sealed class HousekeepingTests
         await database.MigrateAsync();
         var now = DateTime.UtcNow;
 
-        var expiredFamily = Guid.NewGuid();
-        var expiredCode = Grant("authorization_code", expiredFamily, now.AddDays(-3), consumedAt: now.AddDays(-3).AddMinutes(-1));
-        var expiredRefresh = Grant("refresh_token", expiredFamily, now.AddDays(-2), consumedAt: now.AddDays(-2).AddHours(-1));
-        var expiredRevoked = Grant("refresh_token", Guid.NewGuid(), now.AddDays(-2), revokedAt: now.AddDays(-3));
-        var unexpired = Grant("refresh_token", Guid.NewGuid(), now.AddHours(1));
-        var liveFamily = Guid.NewGuid();
-        var consumedUnexpired = Grant("refresh_token", liveFamily, now.AddHours(1), consumedAt: now.AddMinutes(-5));
-        // Its family still lives: a replay of this code must still find it and revoke the family.
-        var oldCodeOfLiveFamily = Grant("authorization_code", liveFamily, now.AddDays(-10), consumedAt: now.AddDays(-10).AddMinutes(-1));
-        var withinGrace = Grant("refresh_token", Guid.NewGuid(), now.AddMinutes(-10), consumedAt: now.AddMinutes(-20));
-
-        var expiredToken = new RevokedToken { Jti = "expired", ClientId = "acme-crm", ExpiresAt = now.AddDays(-2) };
-        var liveToken = new RevokedToken { Jti = "live", ClientId = "acme-crm", ExpiresAt = now.AddMinutes(5) };
-        var graceToken = new RevokedToken { Jti = "grace", ClientId = "acme-crm", ExpiresAt = now.AddMinutes(-10) };
-
         var expiredKey = Key(now.AddDays(-70), now.AddDays(-40));
         var activeKey = Key(now.AddDays(-10), now.AddDays(20));
         var nextKey = Key(now.AddDays(20), now.AddDays(50));
@@ -106,8 +77,6 @@ public sealed class HousekeepingTests
 
         await using (var db = database.CreateContext())
         {
-            db.PersistedGrants.AddRange(expiredCode, expiredRefresh, expiredRevoked, unexpired, consumedUnexpired, oldCodeOfLiveFamily, withinGrace);
-            db.RevokedTokens.AddRange(expiredToken, liveToken, graceToken);
             db.SigningKeys.AddRange(expiredKey, activeKey, nextKey, retiredKey);
             db.IdempotencyRecords.AddRange(oldIdempotency, hourOldIdempotency, dayOldIdempotency);
             db.JobRuns.AddRange(oldRun, recentRun);
@@ -119,14 +88,10 @@ public sealed class HousekeepingTests
             _ = factory.Services;
             var run = Assert.Single(await RunsAsync(database, 1));
             Assert.False(run.Failed, run.Error);
-            Assert.Equal(3 + 1 + 1 + 1 + 1, run.ItemsProcessed);
+            Assert.Equal(1 + 1 + 1, run.ItemsProcessed);
         }
 
         await using var check = database.CreateContext();
-        Assert.Equal(
-            new[] { unexpired.KeyHash, consumedUnexpired.KeyHash, oldCodeOfLiveFamily.KeyHash, withinGrace.KeyHash }.Order(),
-            (await check.PersistedGrants.AsNoTracking().Select(g => g.KeyHash).ToListAsync()).Order());
-        Assert.Equal(["grace", "live"], (await check.RevokedTokens.AsNoTracking().Select(t => t.Jti).ToListAsync()).Order());
         Assert.Equal(
             new[] { activeKey.KeyId, nextKey.KeyId, retiredKey.KeyId }.Order(StringComparer.Ordinal),
             (await check.SigningKeys.AsNoTracking().Select(k => k.KeyId).ToListAsync()).Order(StringComparer.Ordinal));
@@ -139,8 +104,6 @@ public sealed class HousekeepingTests
         var entry = Assert.Single(await check.AuditEntries.AsNoTracking().Where(e => e.Action == Action).ToListAsync());
         Assert.Equal("system", entry.ActorMemberId);
         using var details = JsonDocument.Parse(entry.Details!);
-        Assert.Equal(3, details.RootElement.GetProperty("persistedGrants").GetInt32());
-        Assert.Equal(1, details.RootElement.GetProperty("revokedTokens").GetInt32());
         Assert.Equal(1, details.RootElement.GetProperty("signingKeys").GetInt32());
         Assert.Equal(1, details.RootElement.GetProperty("idempotencyRecords").GetInt32());
         Assert.Equal(1, details.RootElement.GetProperty("jobRuns").GetInt32());
@@ -155,7 +118,7 @@ public sealed class HousekeepingTests
         }
 
         Assert.Equal(1, await check.AuditEntries.CountAsync(e => e.Action == Action));
-        Assert.Equal(4, await check.PersistedGrants.CountAsync());
+        Assert.Equal(3, await check.SigningKeys.CountAsync());
     }
 
     [Fact]
@@ -168,8 +131,7 @@ public sealed class HousekeepingTests
         {
             for (var i = 0; i < 5; i++)
             {
-                db.PersistedGrants.Add(Grant("refresh_token", Guid.NewGuid(), now.AddDays(-10 + i)));
-                db.RevokedTokens.Add(new RevokedToken { Jti = $"jti-{i}", ClientId = "acme-crm", ExpiresAt = now.AddDays(-10 + i) });
+                db.SigningKeys.Add(Key(now.AddDays(-100 + i), now.AddDays(-10 + i)));
                 db.IdempotencyRecords.Add(Idempotency(now.AddDays(-10 + i)));
             }
 
@@ -182,13 +144,12 @@ public sealed class HousekeepingTests
             _ = factory.Services;
             var run = Assert.Single(await RunsAsync(database, 1));
             Assert.False(run.Failed, run.Error);
-            Assert.Equal(3 * 4, run.ItemsProcessed);
+            Assert.Equal(2 * 4, run.ItemsProcessed);
         }
 
         await using var check = database.CreateContext();
         // Oldest first: what is left is the most recently expired row of each table.
-        Assert.Equal(now.AddDays(-6), (await check.PersistedGrants.AsNoTracking().SingleAsync()).ExpiresAt, TimeSpan.FromMilliseconds(1));
-        Assert.Equal("jti-4", (await check.RevokedTokens.AsNoTracking().SingleAsync()).Jti);
+        Assert.Equal(now.AddDays(-6), (await check.SigningKeys.AsNoTracking().SingleAsync()).RetiresAt, TimeSpan.FromMilliseconds(1));
         Assert.Equal(now.AddDays(-6), (await check.IdempotencyRecords.AsNoTracking().SingleAsync()).CreatedAt, TimeSpan.FromMilliseconds(1));
 
         await using (var again = new JobsFactory(database, bounded))
@@ -196,11 +157,10 @@ public sealed class HousekeepingTests
             _ = again.Services;
             var second = (await RunsAsync(database, 2))[1];
             Assert.False(second.Failed, second.Error);
-            Assert.Equal(3, second.ItemsProcessed);
+            Assert.Equal(2, second.ItemsProcessed);
         }
 
-        Assert.False(await check.PersistedGrants.AnyAsync());
-        Assert.False(await check.RevokedTokens.AnyAsync());
+        Assert.False(await check.SigningKeys.AnyAsync());
         Assert.False(await check.IdempotencyRecords.AnyAsync());
     }
 }

@@ -64,8 +64,8 @@ public sealed class ProcessTests
         using var receiver = Receiver();
         var ids = await ResolvedCasesWithSubscriptionAsync(database, receiver, total);
 
-        using var first = JobsProcess.Start(database, Settings);
-        using var second = JobsProcess.Start(database, Settings);
+        using var first = ServiceProcess.Start(database, Settings);
+        using var second = ServiceProcess.Start(database, Settings);
 
         await using var check = database.CreateContext();
         await TestData.EventuallyAsync(() => check.Tombstones.CountAsync(), n => n == total, TimeSpan.FromSeconds(120), "every case purged");
@@ -106,7 +106,7 @@ public sealed class ProcessTests
         }
 
         await using var check = database.CreateContext();
-        using (var worker = JobsProcess.Start(database, Settings))
+        using (var worker = ServiceProcess.Start(database, Settings))
         {
             await TestData.EventuallyAsync(() => check.Tombstones.CountAsync(), n => n >= 20 || worker.HasExited, TimeSpan.FromSeconds(90), "the purge to be under way");
             worker.Kill();
@@ -127,7 +127,7 @@ public sealed class ProcessTests
         }
 
         // A new process (the same node restarted) takes the rest, the killed one's fetched jobs included.
-        using var restarted = JobsProcess.Start(database, Settings);
+        using var restarted = ServiceProcess.Start(database, Settings);
         await TestData.EventuallyAsync(() => check.Tombstones.CountAsync(), n => n == total, RecoveryBound, "every case purged after the restart");
         await AssertPurgedOnceAsync(check, ids);
     }
@@ -149,8 +149,8 @@ public sealed class ProcessTests
 
         // Both nodes up before there is any work, so the kill cannot wait on a start-up while the
         // work runs out: either may take jobs, and the victim is killed holding its share.
-        using var victim = JobsProcess.Start(database, Settings);
-        using var survivor = JobsProcess.Start(database, Settings);
+        using var victim = ServiceProcess.Start(database, Settings);
+        using var survivor = ServiceProcess.Start(database, Settings);
         await TestData.EventuallyAsync(() => victim.ReadinessAsync(), s => s == 200, TimeSpan.FromSeconds(60), "the victim ready");
         await TestData.EventuallyAsync(() => survivor.ReadinessAsync(), s => s == 200, TimeSpan.FromSeconds(60), "the survivor ready");
         var ids = await ResolveMoreAsync(database, total);
@@ -185,7 +185,7 @@ public sealed class ProcessTests
         Assert.Equal(0, await check.WebhookDeliveries.CountAsync(d => d.Status != DeliveryStatus.Succeeded));
         // The jobs the victim held are not left "processing" for ever: the survivor runs them again
         // once their invisibility timeout has passed, and finds nothing left to do.
-        await TestData.EventuallyAsync(() => JobsProcessingAsync(database), n => n == 0, RecoveryBound - killedAt.Elapsed, "no job left processing");
+        await TestData.EventuallyAsync(() => ServiceProcessingAsync(database), n => n == 0, RecoveryBound - killedAt.Elapsed, "no job left processing");
     }
 
     [Fact]
@@ -206,7 +206,7 @@ public sealed class ProcessTests
         proxy.Start();
         var viaProxy = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Port = proxy.Port, Timeout = 3, CommandTimeout = 10 }.ConnectionString;
 
-        using var jobs = JobsProcess.Start(database, Settings, viaProxy);
+        using var jobs = ServiceProcess.Start(database, Settings, viaProxy);
         await using var check = database.CreateContext();
         await TestData.EventuallyAsync(() => jobs.ReadinessAsync(), s => s == 200, TimeSpan.FromSeconds(60), "ready");
         await TestData.EventuallyAsync(() => check.Tombstones.CountAsync(), n => n == before, TimeSpan.FromSeconds(60), "the first cases purged");
@@ -338,7 +338,7 @@ public sealed class ProcessTests
         return pids;
     }
 
-    private static async Task<long> JobsProcessingAsync(TestDatabase database)
+    private static async Task<long> ServiceProcessingAsync(TestDatabase database)
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();

@@ -46,8 +46,6 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
     public DbSet<JobRun> JobRuns => Set<JobRun>();
     public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
-    public DbSet<PersistedGrant> PersistedGrants => Set<PersistedGrant>();
-    public DbSet<RevokedToken> RevokedTokens => Set<RevokedToken>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

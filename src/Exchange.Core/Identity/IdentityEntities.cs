@@ -84,6 +84,11 @@ public sealed class OAuthClient
     public string? SecretHash { get; set; }
     public string? PreviousSecretHash { get; set; }
     public DateTime? PreviousSecretExpiresAt { get; set; }
+    /// <summary>
+    /// Public keys (a JWK Set) the client signs its <c>private_key_jwt</c> assertions with, instead of
+    /// a secret: a client has one kind of credential at a time (<see cref="ClientKeySet"/>).
+    /// </summary>
+    public string? JsonWebKeySet { get; set; }
     public List<string> AllowedGrantTypes { get; set; } = [];
     public List<string> AllowedScopes { get; set; } = [];
     public List<string> RedirectUris { get; set; } = [];
@@ -116,29 +121,4 @@ public static class GrantTypes
     public const string AuthorizationCode = "authorization_code";
     public const string RefreshToken = "refresh_token";
     public const string ClientCredentials = "client_credentials";
-}
-
-/// <summary>An authorization code or refresh token, stored by the SHA-256 of its handle.</summary>
-public sealed class PersistedGrant
-{
-    public required string KeyHash { get; init; }
-    public required string Type { get; init; }
-    public required string ClientId { get; init; }
-    public string? SubjectId { get; init; }
-    /// <summary>All refresh tokens rotated from one login share a family; reuse revokes the family.</summary>
-    public Guid FamilyId { get; init; }
-    /// <summary>Protocol data as JSON (scopes, redirect uri, PKCE challenge, nonce, issued token ids).</summary>
-    public required string Data { get; set; }
-    public DateTime CreatedAt { get; init; }
-    public DateTime ExpiresAt { get; init; }
-    public DateTime? ConsumedAt { get; set; }
-    public DateTime? RevokedAt { get; set; }
-}
-
-/// <summary>An access token revoked before its expiry, by its jti; kept until it would have expired.</summary>
-public sealed class RevokedToken
-{
-    public required string Jti { get; init; }
-    public required string ClientId { get; init; }
-    public DateTime ExpiresAt { get; init; }
 }

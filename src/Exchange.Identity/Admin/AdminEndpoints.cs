@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using Exchange.Core.Data;
 using Exchange.Core.Identity;
 using Exchange.Core.Members;
@@ -13,7 +14,11 @@ public sealed record UserDto(Guid Id, string Email, string DisplayName, string M
 public sealed record CreatedUserDto(UserDto User, string TemporaryPassword);
 public sealed record CreateUserRequest(string? Email, string? DisplayName, string? MemberId, List<string>? Roles);
 
-public sealed record ClientDto(string ClientId, string DisplayName, string MemberId, IReadOnlyList<string> Scopes, IReadOnlyList<string> Roles, bool IsActive, DateTime CreatedAt, DateTime? PreviousSecretExpiresAt);
+/// <param name="Authentication"><c>client_secret</c> (Basic or form) or <c>private_key_jwt</c>: one kind of credential at a time.</param>
+/// <param name="KeyIds">The <c>kid</c>s of the registered public keys, for <c>private_key_jwt</c>.</param>
+public sealed record ClientDto(
+    string ClientId, string DisplayName, string MemberId, IReadOnlyList<string> Scopes, IReadOnlyList<string> Roles, bool IsActive, DateTime CreatedAt,
+    DateTime? PreviousSecretExpiresAt, string Authentication, IReadOnlyList<string> KeyIds);
 public sealed record CreatedClientDto(ClientDto Client, string ClientSecret);
 public sealed record CreateClientRequest(string? ClientId, string? DisplayName, string? MemberId, List<string>? Scopes, List<string>? Roles);
 public sealed record RotateSecretRequest(int? KeepPreviousForHours);
@@ -51,6 +56,7 @@ public static class AdminEndpoints
         group.MapPost("/clients", CreateClientAsync);
         group.MapPost("/clients/{clientId}/deactivate", DeactivateClientAsync);
         group.MapPost("/clients/{clientId}/secret", RotateSecretAsync);
+        group.MapPut("/clients/{clientId}/keys", RegisterKeysAsync);
         return group;
     }
 
@@ -282,12 +288,44 @@ public static class AdminEndpoints
 
         var secret = SecretHasher.NewSecret();
         // With an overlap the old secret keeps working for a while, so the member's system can switch without downtime.
+        // A client that used keys goes back to a secret: one kind of credential at a time.
+        client.JsonWebKeySet = null;
         client.PreviousSecretHash = keep > 0 ? client.SecretHash : null;
         client.PreviousSecretExpiresAt = keep > 0 ? clock.GetUtcNow().UtcDateTime.AddHours(keep) : null;
         client.SecretHash = SecretHasher.Hash(secret);
         await db.SaveChangesAsync(context.RequestAborted);
         logger.LogInformation("Secret of client {ClientId} rotated by {Caller}", client.ClientId, context.User.FindFirstValue("sub"));
         return TypedResults.Ok(new CreatedClientDto(ToDto(client), secret));
+    }
+
+    /// <summary>
+    /// Registers the public keys the client signs <c>private_key_jwt</c> assertions with (RFC 7523), in
+    /// place of its secret, which stops working at once. Sending the whole set again with a new key
+    /// beside the old one rolls keys without downtime; rotating the secret goes back to a secret.
+    /// </summary>
+    public static async Task<Results<Ok<ClientDto>, NotFound, ValidationProblem>> RegisterKeysAsync(
+        HttpContext context, string clientId, JsonElement keySet, ExchangeDbContext db, ILogger<RotateSecretRequest> logger)
+    {
+        var client = await FindClientAsync(context, clientId, db);
+        // Public clients (the portal's kind) have no credential to replace.
+        if (client == null || client.Type == ClientType.Public)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var parsed = ClientKeySet.Parse(keySet);
+        if (parsed.Error != null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["keys"] = [parsed.Error] });
+        }
+
+        client.JsonWebKeySet = parsed.Json;
+        client.SecretHash = null;
+        client.PreviousSecretHash = null;
+        client.PreviousSecretExpiresAt = null;
+        await db.SaveChangesAsync(context.RequestAborted);
+        logger.LogInformation("Keys {KeyIds} registered for client {ClientId} by {Caller}", string.Join(',', parsed.KeyIds), client.ClientId, context.User.FindFirstValue("sub"));
+        return TypedResults.Ok(ToDto(client));
     }
 
     private static async Task<OAuthClient?> FindClientAsync(HttpContext context, string clientId, ExchangeDbContext db)
@@ -311,5 +349,12 @@ public static class AdminEndpoints
         new(user.Id, user.Email ?? string.Empty, user.DisplayName, user.MemberId, roles, user.IsActive, user.LockoutEnd > now, user.CreatedAt);
 
     private static ClientDto ToDto(OAuthClient client) =>
-        new(client.ClientId, client.DisplayName, client.MemberId, client.AllowedScopes, client.Roles, client.IsActive, client.CreatedAt, client.PreviousSecretExpiresAt);
+        new(client.ClientId, client.DisplayName, client.MemberId, client.AllowedScopes, client.Roles, client.IsActive, client.CreatedAt, client.PreviousSecretExpiresAt,
+            client.JsonWebKeySet == null ? ClientAuthentication.Secret : ClientAuthentication.PrivateKeyJwt, ClientKeySet.KeyIds(client.JsonWebKeySet));
+
+    private static class ClientAuthentication
+    {
+        public const string Secret = "client_secret";
+        public const string PrivateKeyJwt = "private_key_jwt";
+    }
 }

@@ -27,6 +27,11 @@ public sealed class IdentityServerOptions
     public TimeSpan SigningKeyLifetime { get; set; } = TimeSpan.FromDays(30);
     /// <summary>How long the next key is in the JWKS before it signs, so every relying party's cache has it.</summary>
     public TimeSpan SigningKeyPrePublish { get; set; } = TimeSpan.FromDays(2);
+    /// <summary>
+    /// How long a node trusts its copy of the keys before it looks for keys another node made: the
+    /// bound on how late a node publishes a key another node announced (far inside the pre-publication).
+    /// </summary>
+    public TimeSpan SigningKeyRefresh { get; set; } = TimeSpan.FromMinutes(1);
 
     public string? PortalClientSecret { get; set; }
     public string? PortalRedirectUri { get; set; }

@@ -33,9 +33,6 @@ public sealed class SigningKeyStore(
 {
     public const string Algorithm = SecurityAlgorithms.EcdsaSha256;
 
-    /// <summary>How long a node trusts its copy of the table before it looks for keys other nodes made.</summary>
-    private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
-
     private readonly IDataProtector _protector = dataProtection.CreateProtector("Exchange.Identity.SigningKeys.v1");
     private readonly SemaphoreSlim _lock = new(1, 1);
     private Snapshot? _snapshot;
@@ -110,7 +107,7 @@ public sealed class SigningKeyStore(
 
     private bool IsCurrent(Snapshot? snapshot, DateTime now)
     {
-        if (snapshot == null || now - snapshot.LoadedAt >= CacheFor || now < snapshot.LoadedAt)
+        if (snapshot == null || now - snapshot.LoadedAt >= options.Value.SigningKeyRefresh || now < snapshot.LoadedAt)
         {
             return false;
         }

@@ -5,6 +5,7 @@ using Exchange.Core.Data;
 using Exchange.Core.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Core;
 using OpenIddict.EntityFrameworkCore.Models;
@@ -114,7 +115,9 @@ public sealed class ClientApplications(
             ClientId = client.ClientId,
             DisplayName = client.DisplayName,
             ClientType = client.Type == ClientType.Public ? ClientTypes.Public : ClientTypes.Confidential,
-            ClientSecret = client.Type == ClientType.Public ? null : client.SecretHash ?? SecretHasher.Hash(SecretHasher.NewSecret()),
+            // A client with keys has no secret at all: a secret sent by it is refused, not compared.
+            ClientSecret = client.Type == ClientType.Public || client.JsonWebKeySet != null ? null : client.SecretHash ?? SecretHasher.Hash(SecretHasher.NewSecret()),
+            JsonWebKeySet = client.JsonWebKeySet == null ? null : JsonWebKeySet.Create(client.JsonWebKeySet),
             ConsentType = client.FirstParty ? ConsentTypes.Implicit : ConsentTypes.Explicit,
             ApplicationType = userFlow ? ApplicationTypes.Web : null,
         };
@@ -161,7 +164,7 @@ public sealed class ClientApplications(
     private static string Fingerprint(OAuthClient client) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new object?[]
         {
-            client.DisplayName, client.Type.ToString(), client.SecretHash, client.FirstParty, client.AllowedGrantTypes,
+            client.DisplayName, client.Type.ToString(), client.SecretHash, client.JsonWebKeySet, client.FirstParty, client.AllowedGrantTypes,
             client.AllowedScopes, client.RedirectUris, client.PostLogoutRedirectUris,
         }))));
 }

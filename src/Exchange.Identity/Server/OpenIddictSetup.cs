@@ -78,8 +78,6 @@ public static class OpenIddictSetup
             // S256 only: plain is neither advertised nor accepted.
             o.CodeChallengeMethods.Clear();
             o.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
-            // OpenIddict could take private_key_jwt, but no client can register a key set yet: not advertised.
-            o.ClientAuthenticationMethods.Remove(ClientAuthenticationMethods.PrivateKeyJwt);
             o.PromptValues.Clear();
             o.PromptValues.Add(PromptValues.None);
             o.PromptValues.Add(PromptValues.Login);

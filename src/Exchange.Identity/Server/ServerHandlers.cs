@@ -30,14 +30,18 @@ public static class ServerHandlers
         server.AddEventHandler<ValidateTokenRequestContext>(b => b.UseInlineHandler(NoWiderRefresh)
             .SetOrder(OpenIddictServerHandlers.Exchange.ValidateAuthentication.Descriptor.Order + 1));
         server.AddEventHandler<HandleConfigurationRequestContext>(b => b.UseInlineHandler(PublishUserInfo).SetOrder(int.MaxValue - 100_000));
+        server.AddEventHandler<ApplyConfigurationResponseContext>(b => b.UseInlineHandler(PublishAssertionAlgorithms).SetOrder(int.MinValue + 50_000));
         server.AddEventHandler<GenerateTokenContext>(b => b.UseInlineHandler(NotBeforeIsIssuedAt)
             .SetOrder(OpenIddictServerHandlers.Protection.GenerateIdentityModelToken.Descriptor.Order - 1));
         server.AddEventHandler<ProcessSignInContext>(b => b.UseInlineHandler(ExactExpiresIn).SetOrder(OpenIddictServerHandlers.AttachSignInParameters.Descriptor.Order + 2));
         server.AddEventHandler<ProcessSignInContext>(b => b.UseInlineHandler(AlwaysNameScopes).SetOrder(OpenIddictServerHandlers.AttachSignInParameters.Descriptor.Order + 1));
         server.AddEventHandler<ApplyTokenResponseContext>(b => b.UseInlineHandler(c => SameAnswerForEveryBadClient(c.Response)).SetOrder(int.MinValue + 50_000));
+        server.AddEventHandler<ApplyTokenResponseContext>(b => b.UseInlineHandler(BadAssertionIsInvalidClient)
+            .SetOrder(OpenIddictServerHandlers.Exchange.NormalizeErrorResponse.Descriptor.Order + 1_000));
         server.AddEventHandler<ApplyIntrospectionResponseContext>(b => b.UseInlineHandler(InactiveForAnyOtherTokenType).SetOrder(int.MinValue + 50_000));
         server.AddEventHandler<ApplyIntrospectionResponseContext>(b => b.UseInlineHandler(c => SameAnswerForEveryBadClient(c.Response)).SetOrder(int.MinValue + 60_000));
         server.AddEventHandler<ApplyRevocationResponseContext>(b => b.UseInlineHandler(c => SameAnswerForEveryBadClient(c.Response)).SetOrder(int.MinValue + 60_000));
+        server.AddEventHandler(SingleUseClientAssertions.Descriptor);
         server.AddEventHandler<HandleIntrospectionRequestContext>(b => b.UseInlineHandler(DescribeTokenToItsClient).SetOrder(OpenIddictServerHandlers.Introspection.AttachApplicationClaims.Descriptor.Order + 1_000));
     }
 
@@ -192,6 +196,21 @@ public static class ServerHandlers
         return default;
     }
 
+    /// <summary>
+    /// What a private_key_jwt assertion may be signed with: the algorithms of the keys ClientKeySet
+    /// accepts (decision 0102), so a client library picks one we verify.
+    /// </summary>
+    private static ValueTask PublishAssertionAlgorithms(ApplyConfigurationResponseContext context)
+    {
+        if (string.IsNullOrEmpty(context.Response.Error))
+        {
+            context.Response[Metadata.TokenEndpointAuthSigningAlgValuesSupported] =
+                new OpenIddictParameter(System.Text.Json.JsonSerializer.SerializeToElement(ClientKeySet.SigningAlgorithms));
+        }
+
+        return default;
+    }
+
     /// <summary>Every JWT says from when it is valid (nbf, RFC 9068 allows it; the API reads it): from its issue.</summary>
     private static ValueTask NotBeforeIsIssuedAt(GenerateTokenContext context)
     {
@@ -240,13 +259,29 @@ public static class ServerHandlers
         return default;
     }
 
-    /// <summary>Unknown client, wrong secret, deactivated client: one answer, nothing that tells them apart.</summary>
+    /// <summary>Unknown client, wrong secret, deactivated client, bad client assertion: one answer, nothing that tells them apart.</summary>
     private static ValueTask SameAnswerForEveryBadClient(OpenIddictResponse response)
     {
         if (response.Error == Errors.InvalidClient)
         {
             response.ErrorDescription = null;
             response.ErrorUri = null;
+        }
+
+        return default;
+    }
+
+    /// <summary>
+    /// What is left of invalid_token once OpenIddict has made code and refresh failures invalid_grant
+    /// is a client assertion it refused (a foreign audience, say): for the client that is a failed
+    /// authentication, invalid_client (RFC 7523 3.2), not a code RFC 6749 5.2 lacks.
+    /// </summary>
+    private static ValueTask BadAssertionIsInvalidClient(ApplyTokenResponseContext context)
+    {
+        if (context.Response.Error == Errors.InvalidToken)
+        {
+            context.Response.Error = Errors.InvalidClient;
+            return SameAnswerForEveryBadClient(context.Response);
         }
 
         return default;

@@ -7,9 +7,9 @@ using Microsoft.Extensions.Options;
 namespace Exchange.Jobs.Housekeeping;
 
 /// <summary>
-/// Deletes rows that nothing needs any more and nothing else deletes: Identity's authorization
-/// codes and refresh tokens, revoked access-token ids and signing keys once they have expired
-/// (by a grace period), the Api's idempotency records once they are past the kept period, and
+/// Deletes rows that nothing needs any more and nothing else deletes: Identity's signing keys once
+/// they have expired (by a grace period; OpenIddict's expired tokens and authorizations are pruned
+/// by Identity itself, TokenPruning), the Api's idempotency records once they are past the kept period, and
 /// old job runs. Each table is cleared in bounded batches, each one statement of its own, so a
 /// run holds no long lock and a large backlog takes several runs rather than one long one.
 /// </summary>
@@ -31,25 +31,6 @@ public sealed class HousekeepingJob(
         var now = Clock.GetUtcNow().UtcDateTime;
         var expiredBefore = now - settings.GracePeriod;
 
-        // A code or refresh token stays while any grant of its family is still alive (or within the
-        // grace): Identity checks a code's single use before its expiry, so a code replayed late
-        // still revokes its family's refresh tokens (and the code's access token), and a used
-        // refresh token presented again revokes the family. Both need the presented row to be
-        // found; once the whole family has expired, there is nothing left to revoke.
-        var grants = await DeleteAsync(
-            db.PersistedGrants
-                .Where(g => g.ExpiresAt < expiredBefore
-                    && !db.PersistedGrants.Any(f => f.FamilyId == g.FamilyId && f.ExpiresAt >= expiredBefore))
-                .OrderBy(g => g.ExpiresAt),
-            settings,
-            cancellationToken);
-
-        // The token itself expired at ExpiresAt; the grace outlasts every relying party's clock skew.
-        var revokedTokens = await DeleteAsync(
-            db.RevokedTokens.Where(t => t.ExpiresAt < expiredBefore).OrderBy(t => t.ExpiresAt),
-            settings,
-            cancellationToken);
-
         // Identity publishes a key until its ExpiresAt, which is past the expiry of every token it
         // signed (SigningKeyService); a key that still signs or is announced has a later RetiresAt,
         // which is checked as well so no misconfigured row can ever lose a key in use.
@@ -70,14 +51,12 @@ public sealed class HousekeepingJob(
             settings,
             cancellationToken);
 
-        var total = grants + revokedTokens + signingKeys + idempotencyRecords + jobRuns;
+        var total = signingKeys + idempotencyRecords + jobRuns;
         if (total > 0)
         {
             await using var transaction = await audit.BeginAsync(cancellationToken);
             await audit.AppendAsync(AuditActor.System, "housekeeping.deleted", "housekeeping", null, details: new
             {
-                persistedGrants = grants,
-                revokedTokens,
                 signingKeys,
                 idempotencyRecords,
                 jobRuns,
@@ -85,8 +64,8 @@ public sealed class HousekeepingJob(
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             Logger.LogInformation(
-                "Housekeeping deleted {Grants} grant(s), {RevokedTokens} revoked token id(s), {SigningKeys} signing key(s), {IdempotencyRecords} idempotency record(s), {JobRuns} job run(s)",
-                grants, revokedTokens, signingKeys, idempotencyRecords, jobRuns);
+                "Housekeeping deleted {SigningKeys} signing key(s), {IdempotencyRecords} idempotency record(s), {JobRuns} job run(s)",
+                signingKeys, idempotencyRecords, jobRuns);
         }
 
         return total;

@@ -690,6 +690,10 @@ namespace Exchange.Migrations.Postgres.Migrations
                     b.Property<bool>("IsActive")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("JsonWebKeySet")
+                        .HasMaxLength(16000)
+                        .HasColumnType("character varying(16000)");
+
                     b.Property<string>("MemberId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -731,78 +735,6 @@ namespace Exchange.Migrations.Postgres.Migrations
                     b.HasIndex("MemberId");
 
                     b.ToTable("oauth_clients", (string)null);
-                });
-
-            modelBuilder.Entity("Exchange.Core.Identity.PersistedGrant", b =>
-                {
-                    b.Property<string>("KeyHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("ClientId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<DateTime?>("ConsumedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Data")
-                        .IsRequired()
-                        .HasMaxLength(8000)
-                        .HasColumnType("character varying(8000)");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid>("FamilyId")
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTime?>("RevokedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("SubjectId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("character varying(40)");
-
-                    b.HasKey("KeyHash");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.HasIndex("FamilyId");
-
-                    b.HasIndex("SubjectId");
-
-                    b.ToTable("persisted_grants", (string)null);
-                });
-
-            modelBuilder.Entity("Exchange.Core.Identity.RevokedToken", b =>
-                {
-                    b.Property<string>("Jti")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<string>("ClientId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Jti");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.ToTable("revoked_tokens", (string)null);
                 });
 
             modelBuilder.Entity("Exchange.Core.Identity.SigningKey", b =>

@@ -691,6 +691,10 @@ namespace Exchange.Migrations.SqlServer.Migrations
                     b.Property<bool>("IsActive")
                         .HasColumnType("bit");
 
+                    b.Property<string>("JsonWebKeySet")
+                        .HasMaxLength(16000)
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<string>("MemberId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -732,78 +736,6 @@ namespace Exchange.Migrations.SqlServer.Migrations
                     b.HasIndex("MemberId");
 
                     b.ToTable("oauth_clients", (string)null);
-                });
-
-            modelBuilder.Entity("Exchange.Core.Identity.PersistedGrant", b =>
-                {
-                    b.Property<string>("KeyHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("nvarchar(64)");
-
-                    b.Property<string>("ClientId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
-
-                    b.Property<DateTime?>("ConsumedAt")
-                        .HasColumnType("datetime2");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("datetime2");
-
-                    b.Property<string>("Data")
-                        .IsRequired()
-                        .HasMaxLength(8000)
-                        .HasColumnType("nvarchar(max)");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("datetime2");
-
-                    b.Property<Guid>("FamilyId")
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<DateTime?>("RevokedAt")
-                        .HasColumnType("datetime2");
-
-                    b.Property<string>("SubjectId")
-                        .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("nvarchar(40)");
-
-                    b.HasKey("KeyHash");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.HasIndex("FamilyId");
-
-                    b.HasIndex("SubjectId");
-
-                    b.ToTable("persisted_grants", (string)null);
-                });
-
-            modelBuilder.Entity("Exchange.Core.Identity.RevokedToken", b =>
-                {
-                    b.Property<string>("Jti")
-                        .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
-
-                    b.Property<string>("ClientId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("datetime2");
-
-                    b.HasKey("Jti");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.ToTable("revoked_tokens", (string)null);
                 });
 
             modelBuilder.Entity("Exchange.Core.Identity.SigningKey", b =>

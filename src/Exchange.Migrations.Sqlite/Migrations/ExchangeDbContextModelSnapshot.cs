@@ -685,6 +685,10 @@ namespace Exchange.Migrations.Sqlite.Migrations
                     b.Property<bool>("IsActive")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("JsonWebKeySet")
+                        .HasMaxLength(16000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("MemberId")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -726,78 +730,6 @@ namespace Exchange.Migrations.Sqlite.Migrations
                     b.HasIndex("MemberId");
 
                     b.ToTable("oauth_clients", (string)null);
-                });
-
-            modelBuilder.Entity("Exchange.Core.Identity.PersistedGrant", b =>
-                {
-                    b.Property<string>("KeyHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ClientId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("ConsumedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Data")
-                        .IsRequired()
-                        .HasMaxLength(8000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("FamilyId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("RevokedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SubjectId")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasMaxLength(40)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("KeyHash");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.HasIndex("FamilyId");
-
-                    b.HasIndex("SubjectId");
-
-                    b.ToTable("persisted_grants", (string)null);
-                });
-
-            modelBuilder.Entity("Exchange.Core.Identity.RevokedToken", b =>
-                {
-                    b.Property<string>("Jti")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ClientId")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("ExpiresAt")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Jti");
-
-                    b.HasIndex("ExpiresAt");
-
-                    b.ToTable("revoked_tokens", (string)null);
                 });
 
             modelBuilder.Entity("Exchange.Core.Identity.SigningKey", b =>

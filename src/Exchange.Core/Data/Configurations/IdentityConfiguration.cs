@@ -27,6 +27,7 @@ internal sealed class OAuthClientConfiguration : IEntityTypeConfiguration<OAuthC
         builder.Property(c => c.MemberId).HasMaxLength(64);
         builder.Property(c => c.SecretHash).HasMaxLength(64);
         builder.Property(c => c.PreviousSecretHash).HasMaxLength(64);
+        builder.Property(c => c.JsonWebKeySet).HasMaxLength(ClientKeySet.MaxLength);
         builder.Property(c => c.AllowedGrantTypes).HasMaxLength(500);
         builder.Property(c => c.AllowedScopes).HasMaxLength(2000);
         builder.Property(c => c.RedirectUris).HasMaxLength(4000);
@@ -45,35 +46,6 @@ internal sealed class SigningKeyConfiguration : IEntityTypeConfiguration<Signing
         builder.Property(k => k.KeyId).HasMaxLength(100);
         builder.Property(k => k.Algorithm).HasMaxLength(16);
         builder.Property(k => k.ProtectedPrivateKey).HasMaxLength(8000);
-    }
-}
-
-internal sealed class PersistedGrantConfiguration : IEntityTypeConfiguration<PersistedGrant>
-{
-    public void Configure(EntityTypeBuilder<PersistedGrant> builder)
-    {
-        builder.ToTable("persisted_grants");
-        builder.HasKey(g => g.KeyHash);
-        builder.Property(g => g.KeyHash).HasMaxLength(64);
-        builder.Property(g => g.Type).HasMaxLength(40);
-        builder.Property(g => g.ClientId).HasMaxLength(100);
-        builder.Property(g => g.SubjectId).HasMaxLength(100);
-        builder.Property(g => g.Data).HasMaxLength(8000);
-        builder.HasIndex(g => g.FamilyId);
-        builder.HasIndex(g => g.SubjectId);
-        builder.HasIndex(g => g.ExpiresAt);
-    }
-}
-
-internal sealed class RevokedTokenConfiguration : IEntityTypeConfiguration<RevokedToken>
-{
-    public void Configure(EntityTypeBuilder<RevokedToken> builder)
-    {
-        builder.ToTable("revoked_tokens");
-        builder.HasKey(t => t.Jti);
-        builder.Property(t => t.Jti).HasMaxLength(100);
-        builder.Property(t => t.ClientId).HasMaxLength(100);
-        builder.HasIndex(t => t.ExpiresAt);
     }
 }
 

@@ -1,14 +1,12 @@
 using System.Diagnostics;
-using Exchange.Testing;
+namespace Exchange.Testing;
 
-namespace Exchange.Jobs.Tests;
-
-/// <summary>The built Exchange.Jobs service as a process of its own, so a test can run two of them or kill one.</summary>
-internal sealed class JobsProcess : IDisposable
+/// <summary>A built service (Exchange.Jobs, Exchange.Identity, ...) as a process of its own, so a test can run two of them or kill one.</summary>
+public sealed class ServiceProcess : IDisposable
 {
     private readonly Process _process;
 
-    private JobsProcess(Process process, Uri url)
+    private ServiceProcess(Process process, Uri url)
     {
         _process = process;
         Url = url;
@@ -19,14 +17,18 @@ internal sealed class JobsProcess : IDisposable
 
     public int Id => _process.Id;
 
-    /// <summary>Starts the process on the test's database, or on <paramref name="connectionString"/> (a proxy in front of it).</summary>
-    public static JobsProcess Start(TestDatabase database, IDictionary<string, string?> settings, string? connectionString = null)
+    /// <summary>Starts Exchange.Jobs on the test's database, or on <paramref name="connectionString"/> (a proxy in front of it).</summary>
+    public static ServiceProcess Start(TestDatabase database, IDictionary<string, string?> settings, string? connectionString = null) =>
+        Start("Exchange.Jobs", database, settings, connectionString);
+
+    /// <summary>Starts <paramref name="project"/> (in the Testing environment) on the test's database.</summary>
+    public static ServiceProcess Start(string project, TestDatabase database, IDictionary<string, string?> settings, string? connectionString = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Repository.HostAssembly("Exchange.Jobs") },
-            WorkingDirectory = Path.GetDirectoryName(Repository.HostAssembly("Exchange.Jobs"))!,
+            ArgumentList = { Repository.HostAssembly(project) },
+            WorkingDirectory = Path.GetDirectoryName(Repository.HostAssembly(project))!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -50,7 +52,7 @@ internal sealed class JobsProcess : IDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new JobsProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        return new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
     }
 
     /// <summary>The status of /health/ready, or null while nothing answers.</summary>

@@ -1,0 +1,89 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Exchange.Migrations.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class ClientKeysDropHandWrittenGrants : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "persisted_grants");
+
+            migrationBuilder.DropTable(
+                name: "revoked_tokens");
+
+            migrationBuilder.AddColumn<string>(
+                name: "JsonWebKeySet",
+                table: "oauth_clients",
+                type: "character varying(16000)",
+                maxLength: 16000,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "JsonWebKeySet",
+                table: "oauth_clients");
+
+            migrationBuilder.CreateTable(
+                name: "persisted_grants",
+                columns: table => new
+                {
+                    KeyHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ClientId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ConsumedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Data = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    FamilyId = table.Column<Guid>(type: "uuid", nullable: false),
+                    RevokedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    SubjectId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    Type = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_persisted_grants", x => x.KeyHash);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "revoked_tokens",
+                columns: table => new
+                {
+                    Jti = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ClientId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    ExpiresAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_revoked_tokens", x => x.Jti);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_persisted_grants_ExpiresAt",
+                table: "persisted_grants",
+                column: "ExpiresAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_persisted_grants_FamilyId",
+                table: "persisted_grants",
+                column: "FamilyId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_persisted_grants_SubjectId",
+                table: "persisted_grants",
+                column: "SubjectId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_revoked_tokens_ExpiresAt",
+                table: "revoked_tokens",
+                column: "ExpiresAt");
+        }
+    }
+}
