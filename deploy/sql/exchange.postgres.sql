@@ -1122,77 +1122,77 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130135247_CaseContentEncryption') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
     ALTER TABLE cases ALTER COLUMN "SubmitterCaseReference" TYPE text;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130135247_CaseContentEncryption') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
     ALTER TABLE cases ALTER COLUMN "StepsTaken" TYPE text;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130135247_CaseContentEncryption') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
     ALTER TABLE cases ALTER COLUMN "RejectionReason" TYPE text;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130135247_CaseContentEncryption') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
     ALTER TABLE cases ALTER COLUMN "ReceiverCaseReference" TYPE text;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130135247_CaseContentEncryption') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
     ALTER TABLE cases ALTER COLUMN "Conclusion" TYPE text;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130135247_CaseContentEncryption') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
     ALTER TABLE cases ADD "ContentVersion" integer NOT NULL DEFAULT 0;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130135247_CaseContentEncryption') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
     ALTER TABLE case_notes ALTER COLUMN "Body" TYPE text;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130135247_CaseContentEncryption') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
     ALTER TABLE case_notes ADD "ContentVersion" integer NOT NULL DEFAULT 0;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130135247_CaseContentEncryption') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
     ALTER TABLE case_fields ALTER COLUMN "Value" TYPE text;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130135247_CaseContentEncryption') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
     ALTER TABLE case_fields ADD "ContentVersion" integer NOT NULL DEFAULT 0;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130135247_CaseContentEncryption') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
     CREATE TABLE case_blind_index (
         "CaseId" uuid NOT NULL,
         "KekId" character varying(64) NOT NULL,
@@ -1205,7 +1205,7 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130135247_CaseContentEncryption') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
     CREATE TABLE case_data_keys (
         "CaseId" uuid NOT NULL,
         "KekId" character varying(64) NOT NULL,
@@ -1220,23 +1220,23 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130135247_CaseContentEncryption') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
     CREATE INDEX "IX_case_blind_index_KekId_Hash" ON case_blind_index ("KekId", "Hash");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130135247_CaseContentEncryption') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
     CREATE INDEX "IX_case_data_keys_KekId" ON case_data_keys ("KekId");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130135247_CaseContentEncryption') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
     INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
-    VALUES ('20261130135247_CaseContentEncryption', '10.0.15');
+    VALUES ('20261130140715_CaseContentEncryption', '10.0.15');
     END IF;
 END $EF$;
 COMMIT;

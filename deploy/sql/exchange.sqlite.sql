@@ -623,7 +623,7 @@ CREATE INDEX "IX_case_blind_index_KekId_Hash" ON "case_blind_index" ("KekId", "H
 CREATE INDEX "IX_case_data_keys_KekId" ON "case_data_keys" ("KekId");
 
 INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
-VALUES ('20261130135236_CaseContentEncryption', '10.0.15');
+VALUES ('20261130140710_CaseContentEncryption', '10.0.15');
 
 COMMIT;
 

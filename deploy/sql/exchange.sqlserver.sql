@@ -1231,7 +1231,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130135301_CaseContentEncryption'
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
 )
 BEGIN
     DECLARE @var2 nvarchar(max);
@@ -1245,7 +1245,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130135301_CaseContentEncryption'
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
 )
 BEGIN
     DECLARE @var3 nvarchar(max);
@@ -1259,7 +1259,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130135301_CaseContentEncryption'
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
 )
 BEGIN
     DECLARE @var4 nvarchar(max);
@@ -1273,7 +1273,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130135301_CaseContentEncryption'
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
 )
 BEGIN
     ALTER TABLE [cases] ADD [ContentVersion] int NOT NULL DEFAULT 0;
@@ -1281,7 +1281,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130135301_CaseContentEncryption'
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
 )
 BEGIN
     ALTER TABLE [case_notes] ADD [ContentVersion] int NOT NULL DEFAULT 0;
@@ -1289,7 +1289,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130135301_CaseContentEncryption'
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
 )
 BEGIN
     ALTER TABLE [case_fields] ADD [ContentVersion] int NOT NULL DEFAULT 0;
@@ -1297,7 +1297,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130135301_CaseContentEncryption'
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
 )
 BEGIN
     CREATE TABLE [case_blind_index] (
@@ -1311,7 +1311,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130135301_CaseContentEncryption'
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
 )
 BEGIN
     CREATE TABLE [case_data_keys] (
@@ -1327,7 +1327,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130135301_CaseContentEncryption'
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
 )
 BEGIN
     CREATE INDEX [IX_case_blind_index_KekId_Hash] ON [case_blind_index] ([KekId], [Hash]);
@@ -1335,7 +1335,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130135301_CaseContentEncryption'
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
 )
 BEGIN
     CREATE INDEX [IX_case_data_keys_KekId] ON [case_data_keys] ([KekId]);
@@ -1343,11 +1343,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130135301_CaseContentEncryption'
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
 )
 BEGIN
     INSERT INTO [__ef_migrations] ([MigrationId], [ProductVersion])
-    VALUES (N'20261130135301_CaseContentEncryption', N'10.0.15');
+    VALUES (N'20261130140724_CaseContentEncryption', N'10.0.15');
 END;
 
 COMMIT;

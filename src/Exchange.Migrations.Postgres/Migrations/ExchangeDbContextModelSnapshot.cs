@@ -270,7 +270,9 @@ namespace Exchange.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(40)");
 
                     b.Property<int>("ContentVersion")
-                        .HasColumnType("integer");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0);
 
                     b.Property<string>("Value")
                         .IsRequired()
@@ -310,7 +312,9 @@ namespace Exchange.Migrations.Postgres.Migrations
                         .HasColumnType("uuid");
 
                     b.Property<int>("ContentVersion")
-                        .HasColumnType("integer");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0);
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -340,7 +344,9 @@ namespace Exchange.Migrations.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<int>("ContentVersion")
-                        .HasColumnType("integer");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0);
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");

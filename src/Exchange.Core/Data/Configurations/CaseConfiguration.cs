@@ -18,7 +18,7 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Collaboration
         // Content columns hold ciphertext (decision 0006): no length a database could check, and never indexed.
         builder.Property(c => c.SubmitterCaseReference);
         builder.Property(c => c.ReceiverCaseReference);
-        builder.Property<int>(CaseContentInterceptor.VersionProperty);
+        builder.Property<int>(CaseContentInterceptor.VersionProperty).HasDefaultValue(CaseContentInterceptor.Plaintext);
         builder.Property(c => c.OpenedBy).HasMaxLength(200);
         builder.Property(c => c.OpenedByInitials).HasMaxLength(8);
         builder.Property(c => c.ReceiverInitials).HasMaxLength(8);
@@ -53,7 +53,7 @@ internal sealed class CaseFieldConfiguration : IEntityTypeConfiguration<CaseFiel
         builder.HasKey(f => new { f.CaseId, f.Name });
         builder.Property(f => f.Name).HasMaxLength(64);
         builder.Property(f => f.Value);
-        builder.Property<int>(CaseContentInterceptor.VersionProperty);
+        builder.Property<int>(CaseContentInterceptor.VersionProperty).HasDefaultValue(CaseContentInterceptor.Plaintext);
     }
 }
 
@@ -104,7 +104,7 @@ internal sealed class CaseNoteConfiguration : IEntityTypeConfiguration<CaseNote>
         builder.Property(n => n.AuthorId).HasMaxLength(200);
         builder.Property(n => n.AuthorInitials).HasMaxLength(8);
         builder.Property(n => n.Body);
-        builder.Property<int>(CaseContentInterceptor.VersionProperty);
+        builder.Property<int>(CaseContentInterceptor.VersionProperty).HasDefaultValue(CaseContentInterceptor.Plaintext);
         builder.HasIndex(n => new { n.CaseId, n.CreatedAt });
     }
 }

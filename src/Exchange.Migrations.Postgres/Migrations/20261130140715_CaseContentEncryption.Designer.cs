@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Exchange.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(ExchangeDbContext))]
-    [Migration("20261130135247_CaseContentEncryption")]
+    [Migration("20261130140715_CaseContentEncryption")]
     partial class CaseContentEncryption
     {
         /// <inheritdoc />
@@ -273,7 +273,9 @@ namespace Exchange.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(40)");
 
                     b.Property<int>("ContentVersion")
-                        .HasColumnType("integer");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0);
 
                     b.Property<string>("Value")
                         .IsRequired()
@@ -313,7 +315,9 @@ namespace Exchange.Migrations.Postgres.Migrations
                         .HasColumnType("uuid");
 
                     b.Property<int>("ContentVersion")
-                        .HasColumnType("integer");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0);
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -343,7 +347,9 @@ namespace Exchange.Migrations.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.Property<int>("ContentVersion")
-                        .HasColumnType("integer");
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(0);
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
