@@ -174,7 +174,7 @@ public sealed class CryptoShreddingTests
             purged = TestData.Case(authorisation, purgedTag, CaseStatus.Resolved, now, now.AddMinutes(-1));
             kept = TestData.Case(authorisation, keptTag, CaseStatus.Accepted, now, null);
             // A phone number in a note, written differently from how the person will give it.
-            kept.Notes.Add(new CaseNote { CaseId = kept.Id, AuthorMemberId = "globex", AuthorId = "user-g", AuthorInitials = "GG", Body = "Call back on +44 (20) 7946-0958 please", CreatedAt = now });
+            kept.Notes.Add(new CaseNote { CaseId = kept.Id, AuthorMemberId = "globex", AuthorId = "user-g", AuthorInitials = "GG", Body = "Call back on +44 20 7946 0958 please", CreatedAt = now });
             db.Cases.AddRange(purged, kept);
             await db.SaveChangesAsync();
         }
