@@ -13,7 +13,7 @@ namespace Exchange.Core.Content;
 /// wraps new data keys. Destroying a key overwrites and deletes its file, and drops it from this
 /// node's memory; other nodes forget it within <see cref="ContentKeyOptions.CacheFor"/>.
 /// </summary>
-public sealed class KeyEncryptionKeys
+public sealed class KeyEncryptionKeys : IDisposable
 {
     private const string Extension = ".kek";
     private const byte RawFormat = 1;
@@ -26,6 +26,7 @@ public sealed class KeyEncryptionKeys
     private readonly TimeProvider _clock;
     private readonly TimeSpan _cacheFor;
     private readonly object _createLock = new();
+    private readonly ITimer? _sweeper;
     private (string Id, byte[] Key, DateTime LoadedAt)? _current;
 
     /// <param name="directory">The key directory; null where none is configured (a service that never reads case content), and then every use fails.</param>
@@ -36,6 +37,31 @@ public sealed class KeyEncryptionKeys
         _readers = [.. certificate is null ? [] : new[] { certificate }, .. previousCertificates];
         _clock = clock;
         _cacheFor = cacheFor;
+        // Keys leave memory on their own, used or not: a key destroyed by another node's rotation
+        // is gone from this one within twice the cache time.
+        if (cacheFor > TimeSpan.Zero)
+        {
+            _sweeper = clock.CreateTimer(_ => Sweep(), null, cacheFor, cacheFor);
+        }
+    }
+
+    public void Dispose() => _sweeper?.Dispose();
+
+    private void Sweep()
+    {
+        var now = _clock.GetUtcNow().UtcDateTime;
+        foreach (var (id, entry) in _cache)
+        {
+            if (now - entry.LoadedAt >= _cacheFor)
+            {
+                _cache.TryRemove(id, out _);
+            }
+        }
+
+        if (_current is { } current && now - current.LoadedAt >= CurrentCacheFor)
+        {
+            _current = null;
+        }
     }
 
     private readonly string? _directory;
