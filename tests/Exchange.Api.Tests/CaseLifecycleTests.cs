@@ -90,7 +90,7 @@ public sealed class CaseLifecycleTests(LifecycleFixture hosts) : IClassFixture<L
         var createdAt = body["createdAt"]!.GetValue<DateTime>();
         Assert.Equal(createdAt.AddHours(4), body["responseDueAt"]!.GetValue<DateTime>());
 
-        var asked = await b.PostAsync($"/api/v1/cases/{id}/request-information", new { question = "Which driver version?" }, ifMatch: created.ETag());
+        var asked = await b.PostAsync($"/api/v1/cases/{id}/information-requests", new { question = "Which driver version?" }, ifMatch: created.ETag());
         Assert.Equal("information_requested", (await asked.ExpectAsync(HttpStatusCode.OK))["status"]!.GetValue<string>());
         var answered = await a.PostAsync($"/api/v1/cases/{id}/provide-information", new { answer = "4.2.1, mail me at ann@long.example" }, ifMatch: asked.ETag());
         Assert.Equal("submitted", (await answered.ExpectAsync(HttpStatusCode.OK))["status"]!.GetValue<string>());

@@ -24,7 +24,7 @@ public sealed class DirectoryAndAgreementTests(ApiFixture hosts) : IClassFixture
         Assert.Contains(members, m => m!["id"]!.GetValue<string>() == "globex");
         var globex = await (await initech.GetAsync("/api/v1/members/globex")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("EU", globex["region"]!.GetValue<string>());
-        Assert.Equal("1.00:00:00", globex["intakePolicy"]!["responseTargets"]!["2"]!.GetValue<string>());
+        Assert.Equal("P1D", globex["intakePolicy"]!["responseTargets"]!["2"]!.GetValue<string>());
         Assert.Equal("redact", globex["intakePolicy"]!["freeTextPersonalData"]!.GetValue<string>());
         await (await initech.GetAsync("/api/v1/members/nobody")).ExpectAsync(HttpStatusCode.NotFound);
         await (await hosts.Anonymous().GetAsync("/api/v1/members")).ExpectAsync(HttpStatusCode.Unauthorized);
@@ -36,7 +36,9 @@ public sealed class DirectoryAndAgreementTests(ApiFixture hosts) : IClassFixture
         var admin = await hosts.ClientAsync(ApiFixture.GlobexAdmin);
         var updated = await (await admin.PutAsync("/api/v1/members/globex/intake-policy", Policy())).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("refuse", updated["intakePolicy"]!["freeTextPersonalData"]!.GetValue<string>());
-        Assert.Equal("2.00:00:00", updated["retention"]!.GetValue<string>());
+        // Durations are ISO 8601 (decision 0205); Policy() sends the older .NET form, still read.
+        Assert.Equal("P2D", updated["retention"]!.GetValue<string>());
+        Assert.Equal("PT2H", updated["intakePolicy"]!["responseTargets"]!["1"]!.GetValue<string>());
 
         await (await admin.PutAsync("/api/v1/members/acme/intake-policy", Policy())).ExpectAsync(HttpStatusCode.Forbidden);
         var engineer = await hosts.ClientAsync(ApiFixture.Globex);
@@ -48,7 +50,7 @@ public sealed class DirectoryAndAgreementTests(ApiFixture hosts) : IClassFixture
             requiredFields = new[] { "summary", "product" },
             acceptedFields = new[] { "summary", "description", "product", "productVersion", "errorCode", "logExcerpt", "customerOrganisation", "customerContactName", "customerContactEmail" },
             freeTextPersonalData = "redact",
-            responseTargets = new Dictionary<string, string> { ["1"] = "04:00:00", ["2"] = "1.00:00:00", ["3"] = "3.00:00:00", ["4"] = "5.00:00:00" },
+            responseTargets = new Dictionary<string, string> { ["1"] = "PT4H", ["2"] = "P1D", ["3"] = "P3D", ["4"] = "P5D" },
         })).ExpectAsync(HttpStatusCode.OK);
     }
 

@@ -15,6 +15,7 @@ public sealed class IsolationTests(ApiFixture hosts) : IClassFixture<ApiFixture>
         ("GET", "", null),
         ("POST", "/accept", new { receiverCaseReference = "R" }),
         ("POST", "/reject", new { reason = "r" }),
+        ("POST", "/information-requests", new { question = "q" }),
         ("POST", "/request-information", new { question = "q" }),
         ("POST", "/provide-information", new { answer = "a" }),
         ("POST", "/resolve", new { stepsTaken = "s", conclusion = "c" }),

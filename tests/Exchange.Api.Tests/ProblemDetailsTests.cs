@@ -29,7 +29,7 @@ public sealed class ProblemDetailsTests(ApiFixture hosts) : IClassFixture<ApiFix
             var problem = System.Text.Json.Nodes.JsonNode.Parse(body)!;
             Assert.True(code == problem["code"]?.GetValue<string>(), $"{what}: {body}");
             Assert.False(string.IsNullOrWhiteSpace(problem["detail"]?.GetValue<string>()), $"{what}: {body}");
-            Assert.Equal("https://exchange.example/problems/" + code, problem["type"]?.GetValue<string>());
+            Assert.Equal("https://exchange.example/docs/problems.md#" + code, problem["type"]?.GetValue<string>());
         }
     }
 

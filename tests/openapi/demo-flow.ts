@@ -1,6 +1,7 @@
-// The docs/demo.md flow written against the client openapi-typescript generates from the API's
-// OpenAPI document (generated/schema.d.ts, made by OpenApiContractTests). It must type-check
-// unmodified: a route, parameter, header or schema the document gets wrong breaks the build.
+// The docs/demo.md flow (section 2) written against the client openapi-typescript generates from
+// the API's OpenAPI document (generated/schema.d.ts). OpenApiContractTests type-checks it;
+// Exchange.Contract.Tests also runs it (run-flow.ts) against the running Identity and Api. It
+// must work unmodified: a route, parameter, header or schema the document gets wrong breaks it.
 import createClient from "openapi-fetch";
 import type { paths, components } from "./generated/schema";
 
@@ -11,27 +12,44 @@ export async function flow(api: string, acmeToken: string, globexToken: string):
   const globex = createClient<paths>({ baseUrl: api, headers: { Authorization: `Bearer ${globexToken}` } });
   const auth = await acme.POST("/api/v1/customer-authorisations", {
     body: {
-      customerOrganisation: "Contoso", authorisedBy: { name: "Carla", role: "IT", email: "c@contoso.example" },
-      receivingMemberIds: ["globex"], purpose: "Diagnose", captureMethod: "email", evidenceReference: "CRM-1",
-      dataCategories: ["technical", "organisation"], expiresAt: new Date(Date.now() + 86400000).toISOString(),
+      customerOrganisation: "Umbrella Retail BV",
+      authorisedBy: { name: "Uma Ubbink", role: "IT manager", email: "uma@umbrella.example" },
+      receivingMemberIds: ["globex"], purpose: "Diagnose the printer driver crash", captureMethod: "email", evidenceReference: "CRM-4711",
+      dataCategories: ["technical", "organisation", "contact"], expiresAt: new Date(Date.now() + 30 * 86400000).toISOString(),
     },
   });
-  if (!auth.data) throw new Error(auth.error?.code);
+  if (!auth.data) throw new Error(`authorisation: ${auth.error?.code}`);
   const created = await acme.POST("/api/v1/cases", {
     params: { header: { "Idempotency-Key": crypto.randomUUID() } },
-    body: { receivingMemberId: "globex", customerAuthorisationId: auth.data.id, severity: 2, submitterCaseReference: "A-1",
-      fields: { summary: "Printer crash", product: "ERP" } },
+    body: {
+      receivingMemberId: "globex", customerAuthorisationId: auth.data.id, severity: 2, submitterCaseReference: "ACME-1001",
+      fields: {
+        summary: "Driver crashes on print", product: "LaserJet X", productVersion: "4.2", customerOrganisation: "Umbrella Retail BV",
+        customerContactName: "Uma Ubbink", customerContactPhone: "+31 20 555 0100",
+      },
+    },
   });
-  if (!created.data) throw new Error(created.error?.code);
+  if (!created.data) throw new Error(`case: ${created.error?.code}`);
+  const id = created.data.id;
+  if (!created.data.withheldFields.some((w) => w.field === "customerContactPhone" && w.reason === "not_accepted_by_receiver")) {
+    throw new Error("customerContactPhone was not withheld");
+  }
   const inbox = await globex.GET("/api/v1/cases", { params: { query: { box: "inbox" } } });
-  const read = await globex.GET("/api/v1/cases/{id}", { params: { path: { id: created.data.id } } });
-  const etag = read.response.headers.get("ETag") ?? "";
-  const accepted = await globex.POST("/api/v1/cases/{id}/accept", { params: { path: { id: created.data.id }, header: { "If-Match": etag } }, body: {} });
-  await globex.POST("/api/v1/cases/{id}/notes", { params: { path: { id: created.data.id } }, body: { body: "Looking into it" } });
-  const resolved = await globex.POST("/api/v1/cases/{id}/resolve", {
-    params: { path: { id: created.data.id }, header: { "If-Match": accepted.response.headers.get("ETag") ?? "" } },
-    body: { stepsTaken: "Updated driver", conclusion: "Fixed" },
+  if (!inbox.data?.items.some((c) => c.id === id)) throw new Error("the case is not in globex's inbox");
+  const read = await globex.GET("/api/v1/cases/{id}", { params: { path: { id } } });
+  const accepted = await globex.POST("/api/v1/cases/{id}/accept", {
+    params: { path: { id }, header: { "If-Match": read.response.headers.get("ETag") ?? "" } },
+    body: { receiverCaseReference: "GLX-77" },
   });
-  if (!resolved.data) throw new Error(`${resolved.error?.status} ${resolved.error?.code} ${inbox.data?.items.length}`);
+  if (accepted.data?.status !== "accepted") throw new Error(`accept: ${accepted.error?.code}`);
+  const note = await globex.POST("/api/v1/cases/{id}/notes", { params: { path: { id } }, body: { body: "Reproduced with driver 4.2; testing 4.3" } });
+  if (!note.data) throw new Error(`note: ${note.error?.code}`);
+  // The note changed the case: resolve with its current ETag.
+  const current = await globex.GET("/api/v1/cases/{id}", { params: { path: { id } } });
+  const resolved = await globex.POST("/api/v1/cases/{id}/resolve", {
+    params: { path: { id }, header: { "If-Match": current.response.headers.get("ETag") ?? "" } },
+    body: { stepsTaken: "Updated the driver", conclusion: "Fixed in 4.3" },
+  });
+  if (resolved.data?.status !== "resolved") throw new Error(`resolve: ${resolved.error?.status} ${resolved.error?.code}`);
   return resolved.data;
 }

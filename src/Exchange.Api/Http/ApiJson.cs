@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Exchange.Api.Http;
 
 /// <summary>
-/// One JSON contract: camelCase, enums as snake_case strings (never numbers), and strict reading:
+/// One JSON contract: camelCase, enums as snake_case strings (never numbers), durations as ISO 8601, and strict reading:
 /// an unknown or duplicated property is a 400, so no body can smuggle server-owned fields.
 /// </summary>
 public static class ApiJson
@@ -14,6 +14,7 @@ public static class ApiJson
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DictionaryKeyPolicy = null;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new IsoDurationConverter());
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.AllowDuplicateProperties = false;
         options.NumberHandling = JsonNumberHandling.Strict;

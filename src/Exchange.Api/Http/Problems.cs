@@ -10,7 +10,11 @@ namespace Exchange.Api.Http;
 /// </summary>
 public static class Problems
 {
-    public const string TypeBase = "https://exchange.example/problems/";
+    /// <summary>
+    /// The one rule for a problem's `type`: this base and the code, i.e. the code's entry (its
+    /// anchor) in the error catalogue docs/problems.md as the exchange publishes it (decision 0205).
+    /// </summary>
+    public const string TypeBase = "https://exchange.example/docs/problems.md#";
 
     public static ProblemHttpResult Refused(Refusal refusal) => Problem(
         refusal.Kind switch

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Exchange.Api.Auth;
 using Exchange.Api.Http;
+using Exchange.Core.Cases;
 using Exchange.Core.Identity;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
@@ -36,6 +37,13 @@ public static class ApiContract
     {
         options.SupportNonNullableReferenceTypes();
         options.NonNullableReferenceTypesAsRequired();
+        // Durations are ISO 8601 on the wire (IsoDurationConverter).
+        options.MapType<TimeSpan>(() => new OpenApiSchema
+        {
+            Type = JsonSchemaType.String, Format = "duration", Example = JsonValue.Create("P30D"),
+            Description = "An ISO 8601 duration in days, hours, minutes and seconds (`P30D`, `PT4H`, `P1DT12H`).",
+        });
+        options.SchemaFilter<ValidatorSchemaFilter>();
         options.AddSecurityDefinition(SecurityScheme, new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.OAuth2,
@@ -103,6 +111,40 @@ public sealed class ProblemSchemaFilter : IDocumentFilter
             "The body of an agreement event's webhook, signed like case events.");
     }
 
+    /// <summary>Enumerated strings the code defines as constants rather than C# enums (and the list filters' values).</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> StringEnums = new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["CaseBox"] = ["inbox", "outbox"],
+        ["WithheldReason"] = typeof(WithheldReasons).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList(),
+        ["DeliveryStatus"] = Enum.GetValues<Exchange.Core.Webhooks.DeliveryStatus>().Select(s => s.ToString().ToLowerInvariant()).ToList(),
+    };
+
+    private static void AddEnums(IDictionary<string, IOpenApiSchema> schemas)
+    {
+        var descriptions = new Dictionary<string, string>
+        {
+            ["CaseBox"] = "Which of the caller's cases: `inbox` (received) or `outbox` (sent).",
+            ["WithheldReason"] = "Why a submitted field, or part of it, did not reach the receiver.",
+            ["DeliveryStatus"] = "A webhook delivery's state: `pending` (retrying), `succeeded` or `dead` (gave up).",
+        };
+        foreach (var (name, values) in StringEnums)
+        {
+            schemas[name] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String, Description = descriptions[name], Enum = values.Select(v => (JsonNode)JsonValue.Create(v)!).ToList(),
+            };
+        }
+
+        foreach (var (schema, property, target) in new[] { ("WithheldFieldDto", "reason", "WithheldReason"), ("WebhookDeliveryDto", "status", "DeliveryStatus") })
+        {
+            if (schemas.TryGetValue(schema, out var found) && found is OpenApiSchema concrete && concrete.Properties?.ContainsKey(property) == true)
+            {
+                concrete.Properties[property] = new OpenApiSchemaReference(target, null);
+            }
+        }
+    }
+
     public void Apply(OpenApiDocument document, DocumentFilterContext context)
     {
         document.Components ??= new OpenApiComponents();
@@ -114,7 +156,7 @@ public sealed class ProblemSchemaFilter : IDocumentFilter
             Required = new HashSet<string> { "type", "title", "status", "detail", "code" },
             Properties = new Dictionary<string, IOpenApiSchema>
             {
-                ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri", Description = "https://exchange.example/problems/{code}: the catalogue entry for the code." },
+                ["type"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri", Description = Problems.TypeBase + "{code}: the code's entry in the error catalogue (docs/problems.md)." },
                 ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
                 ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32" },
                 ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "For people; may be reworded. Names fields and kinds, never values." },
@@ -129,6 +171,7 @@ public sealed class ProblemSchemaFilter : IDocumentFilter
             },
         };
         AddWebhookPayloads(document.Components.Schemas);
+        AddEnums(document.Components.Schemas);
         document.Tags = new HashSet<OpenApiTag>(TagDescriptions.Select(t => new OpenApiTag { Name = t.Key, Description = t.Value }));
         document.Components.Schemas.Remove("HttpValidationProblemDetails");
         document.Components.Schemas.Remove("ProblemDetails");
@@ -236,6 +279,7 @@ public sealed class ContractOperationFilter : IOperationFilter
         Error(503, "The database cannot be reached just now (`database_unavailable`); retry after Retry-After.", retryAfter: true);
 
         DescribeHeaders(operation, method, path);
+        DescribeQuery(operation, method, path, document);
         if (method == "POST" && path == "/api/v1/webhook-subscriptions")
         {
             DescribeWebhookCallback(operation, document);
@@ -278,6 +322,32 @@ public sealed class ContractOperationFilter : IOperationFilter
         callback.AddPathItem(RuntimeExpression.Build("{$request.body#/url}"), pathItem);
         operation.Callbacks = new Dictionary<string, IOpenApiCallback> { ["event"] = callback };
     }
+
+    /// <summary>List filters with their allowed values: the handlers take them as strings and refuse anything else with a 400.</summary>
+    private static void DescribeQuery(OpenApiOperation operation, string method, string path, OpenApiDocument? document)
+    {
+        if (method != "GET" || operation.Parameters is null)
+        {
+            return;
+        }
+
+        foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>().Where(p => p.In == ParameterLocation.Query))
+        {
+            parameter.Schema = (path, parameter.Name) switch
+            {
+                ("/api/v1/cases", "box") => new OpenApiSchemaReference("CaseBox", document),
+                ("/api/v1/cases", "status") => new OpenApiSchemaReference("CaseStatus", document),
+                ("/api/v1/webhook-deliveries", "status") => new OpenApiSchemaReference("DeliveryStatus", document),
+                ("/api/v1/customer-authorisations", "active") => new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "Only authorisations in force (true) or only those no longer in force (false)." },
+                ("/api/v1/webhook-deliveries", "limit") => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "500", Description = "Default 100; a value outside 1 to 500 is brought into it." },
+                (_, "limit") => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = MaxPageSizeText },
+                _ => parameter.Schema,
+            };
+        }
+    }
+
+    /// <summary>The largest page a list answers (ApiOptions.MaxPageSize's default).</summary>
+    private static readonly string MaxPageSizeText = new ApiOptions().MaxPageSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static void DescribeHeaders(OpenApiOperation operation, string method, string path)
     {

@@ -15,7 +15,7 @@ public sealed record MemberDto(
     string? EscalationContact = null,
     string? Retention = null);
 
-/// <summary>Response targets are TimeSpans keyed by severity ("1" to "4").</summary>
+/// <summary>Response targets are ISO 8601 durations (`PT4H`) keyed by severity ("1" to "4").</summary>
 public sealed record IntakePolicyDto(
     List<string> RequiredFields,
     List<string> AcceptedFields,

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Exchange.Api.Http;
 using Exchange.Core.Cases;
 using FluentValidation;
@@ -10,12 +11,14 @@ public sealed record WithheldFieldDto(string Field, string Reason);
 /// A case as its two members see it. Once purged (status `purged`), only what the tombstone keeps
 /// is filled in (the summary and customer organisation in fields, steps taken, conclusion, the
 /// timestamps) and `purge` says when and why, with the members' purge receipts; the rest is null.
+/// `purge` is left out, not null, while the case is not purged (decision 0205).
 /// </summary>
 public sealed record CaseDto(
     Guid Id, string SubmittingMemberId, string ReceivingMemberId, Guid? CustomerAuthorisationId, int? Severity, CaseStatus Status,
     string? SubmitterCaseReference, string? ReceiverCaseReference, string? OpenedBy, IReadOnlyDictionary<string, string> Fields,
     IReadOnlyList<WithheldFieldDto> WithheldFields, string? RejectionReason, string? HaltReason, string? StepsTaken, string? Conclusion,
-    DateTime CreatedAt, DateTime UpdatedAt, DateTime? ResponseDueAt, DateTime? ConcludedAt, DateTime? PurgeDueAt, PurgeDto? Purge = null)
+    DateTime CreatedAt, DateTime UpdatedAt, DateTime? ResponseDueAt, DateTime? ConcludedAt, DateTime? PurgeDueAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PurgeDto? Purge = null)
 {
     public static CaseDto From(CollaborationCase c) => new(
         c.Id, c.SubmittingMemberId, c.ReceivingMemberId, c.CustomerAuthorisationId, c.Severity, c.Status, c.SubmitterCaseReference,

@@ -49,8 +49,13 @@ public static class CasesEndpoints
             .Describe("acceptCase", "Accept a case", "The receiver accepts a submitted case. Requires If-Match with the current ETag.");
         group.MapPost("/{id:guid}/reject", Reject).RequireAuthorization(ApiPolicies.CasesWrite).Validated<RejectRequest>()
             .Describe("rejectCase", "Reject a case", "The receiver rejects a submitted case with a reason. Requires If-Match.");
-        group.MapPost("/{id:guid}/request-information", RequestInformation).RequireAuthorization(ApiPolicies.CasesWrite).Validated<RequestInformationRequest>()
+        group.MapPost("/{id:guid}/information-requests", RequestInformation).RequireAuthorization(ApiPolicies.CasesWrite).Validated<RequestInformationRequest>()
             .Describe("requestCaseInformation", "Ask the submitter for information", "The receiver asks a question; the case waits for the submitter's answer. Requires If-Match.");
+        // The path before decision 0205: it still works, but is left out of the document because
+        // its segment turns into a `RequestInformation` namespace in Kiota's C# client, which
+        // hides Kiota's own RequestInformation type and breaks the build.
+        group.MapPost("/{id:guid}/request-information", RequestInformation).RequireAuthorization(ApiPolicies.CasesWrite).Validated<RequestInformationRequest>()
+            .ExcludeFromDescription();
         group.MapPost("/{id:guid}/provide-information", ProvideInformation).RequireAuthorization(ApiPolicies.CasesWrite).Validated<ProvideInformationRequest>()
             .Describe("provideCaseInformation", "Answer the receiver's question", "The submitter answers; the case returns to submitted. Requires If-Match.");
         group.MapPost("/{id:guid}/resolve", Resolve).RequireAuthorization(ApiPolicies.CasesWrite).Validated<ResolveRequest>()

@@ -12,7 +12,11 @@ namespace Exchange.Api.Features.Jobs;
 
 public sealed record JobRunDto(DateTime StartedAt, DateTime? FinishedAt, double? DurationMs, int ItemsProcessed, bool Failed, string? Error, string Node);
 
-public sealed record JobDto(string Name, double? IntervalSeconds, DateTime? NextRunAt, JobRunDto? LastRun, int RunsLast24Hours, int FailuresLast24Hours);
+/// <summary>A recurring job; `lastRun` is left out, not null, before its first run (decision 0205).</summary>
+public sealed record JobDto(
+    string Name, double? IntervalSeconds, DateTime? NextRunAt,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] JobRunDto? LastRun,
+    int RunsLast24Hours, int FailuresLast24Hours);
 
 /// <summary>The recurring jobs as Hangfire's storage holds them (schedule and next run), opened lazily and read only.</summary>
 public sealed class JobSchedules(IOptions<DatabaseOptions> database, IOptions<JobStorageOptions> options)

@@ -49,10 +49,10 @@ public sealed class IndexModel(ExchangeApi api) : PageModel
             // A required field is by definition accepted.
             acceptedFields = Input.AcceptedFields.Union(Input.RequiredFields).ToList(),
             freeTextPersonalData = Input.FreeTextPersonalData,
-            retention = Input.RetentionDays is { } days ? TimeSpan.FromDays(days).ToString("c", CultureInfo.InvariantCulture) : null,
+            retention = Input.RetentionDays is { } days ? System.Xml.XmlConvert.ToString(TimeSpan.FromDays(days)) : null,
             responseTargets = Input.TargetHours
                 .Where(t => t.Value is > 0)
-                .ToDictionary(t => t.Key.ToString(CultureInfo.InvariantCulture), t => TimeSpan.FromHours(t.Value!.Value).ToString("c", CultureInfo.InvariantCulture)),
+                .ToDictionary(t => t.Key.ToString(CultureInfo.InvariantCulture), t => System.Xml.XmlConvert.ToString(TimeSpan.FromHours(t.Value!.Value))),
         };
         var result = await api.PutIntakePolicyAsync(memberId, body, ct);
         if (result.Ok)
@@ -80,8 +80,18 @@ public sealed class IndexModel(ExchangeApi api) : PageModel
         return true;
     }
 
-    private static TimeSpan? ParseSpan(string? value) =>
-        TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) ? span : null;
+    /// <summary>The API's durations are ISO 8601 (`P30D`, `PT4H`).</summary>
+    private static TimeSpan? ParseSpan(string? value)
+    {
+        try
+        {
+            return value is { Length: > 0 } ? System.Xml.XmlConvert.ToTimeSpan(value) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
 
     public sealed class PolicyInput
     {

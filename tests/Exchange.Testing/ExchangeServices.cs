@@ -2,17 +2,16 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Exchange.Testing;
-
-namespace Exchange.Portal.Tests;
+namespace Exchange.Testing;
 
 /// <summary>
 /// The four real services (Identity, Api, Portal, Jobs) started as processes from their build
 /// folders on free loopback ports, against one fresh database with the demo seed, wired together
 /// as run.sh wires them. One instance per test class (xUnit class fixture); every process is
-/// killed when the class is done.
+/// killed when the class is done. <paramref name="identityAndApiOnly"/> starts only Identity and
+/// Api, for tests of the API as a member system sees it.
 /// </summary>
-public sealed class ExchangeServices(IReadOnlyDictionary<string, string>? extraSettings = null) : IAsyncLifetime
+public sealed class ExchangeServices(IReadOnlyDictionary<string, string>? extraSettings = null, bool identityAndApiOnly = false) : IAsyncLifetime
 {
     private readonly List<(string Name, Process Process, StringBuilder Log)> _processes = [];
 
@@ -59,6 +58,12 @@ public sealed class ExchangeServices(IReadOnlyDictionary<string, string>? extraS
         Start("Exchange.Identity", IdentityUrl, settings);
         await WaitReadyAsync(IdentityUrl);
         Start("Exchange.Api", ApiUrl, settings);
+        if (identityAndApiOnly)
+        {
+            await WaitReadyAsync(ApiUrl);
+            return;
+        }
+
         Start("Exchange.Portal", PortalUrl, settings);
         Start("Exchange.Jobs", JobsUrl, settings);
         await Task.WhenAll(WaitReadyAsync(ApiUrl), WaitReadyAsync(PortalUrl), WaitReadyAsync(JobsUrl));
