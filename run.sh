@@ -17,6 +17,8 @@ jobs_port=${EXCHANGE_JOBS_PORT:-5004}
 # Where each service finds the others; every Exchange__* variable already set wins.
 mkdir -p "$root/data"
 export Exchange__Database__ConnectionString="${Exchange__Database__ConnectionString:-Data Source=$root/data/exchange.db}"
+# The keys that encrypt case content live outside the database, one directory for all services.
+export Exchange__ContentKeys__Directory="${Exchange__ContentKeys__Directory:-$root/data/content-keys}"
 export Exchange__Identity__Issuer="${Exchange__Identity__Issuer:-http://127.0.0.1:$identity_port}"
 export Exchange__Auth__Authority="${Exchange__Auth__Authority:-http://127.0.0.1:$identity_port}"
 export Exchange__Identity__PortalRedirectUri="${Exchange__Identity__PortalRedirectUri:-http://127.0.0.1:$portal_port/signin-oidc}"

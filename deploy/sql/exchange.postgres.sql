@@ -1122,16 +1122,139 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130134907_RevocationLookupIndex') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
+    ALTER TABLE cases ALTER COLUMN "SubmitterCaseReference" TYPE text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
+    ALTER TABLE cases ALTER COLUMN "StepsTaken" TYPE text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
+    ALTER TABLE cases ALTER COLUMN "RejectionReason" TYPE text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
+    ALTER TABLE cases ALTER COLUMN "ReceiverCaseReference" TYPE text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
+    ALTER TABLE cases ALTER COLUMN "Conclusion" TYPE text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
+    ALTER TABLE cases ADD "ContentVersion" integer NOT NULL DEFAULT 0;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
+    ALTER TABLE case_notes ALTER COLUMN "Body" TYPE text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
+    ALTER TABLE case_notes ADD "ContentVersion" integer NOT NULL DEFAULT 0;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
+    ALTER TABLE case_fields ALTER COLUMN "Value" TYPE text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
+    ALTER TABLE case_fields ADD "ContentVersion" integer NOT NULL DEFAULT 0;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
+    CREATE TABLE case_blind_index (
+        "CaseId" uuid NOT NULL,
+        "KekId" character varying(64) NOT NULL,
+        "Hash" bytea NOT NULL,
+        CONSTRAINT "PK_case_blind_index" PRIMARY KEY ("CaseId", "KekId", "Hash"),
+        CONSTRAINT "FK_case_blind_index_cases_CaseId" FOREIGN KEY ("CaseId") REFERENCES cases ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
+    CREATE TABLE case_data_keys (
+        "CaseId" uuid NOT NULL,
+        "KekId" character varying(64) NOT NULL,
+        "WrappedKey" bytea NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "RewrappedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_case_data_keys" PRIMARY KEY ("CaseId"),
+        CONSTRAINT "FK_case_data_keys_cases_CaseId" FOREIGN KEY ("CaseId") REFERENCES cases ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
+    CREATE INDEX "IX_case_blind_index_KekId_Hash" ON case_blind_index ("KekId", "Hash");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
+    CREATE INDEX "IX_case_data_keys_KekId" ON case_data_keys ("KekId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130140715_CaseContentEncryption') THEN
+    INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
+    VALUES ('20261130140715_CaseContentEncryption', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130144820_RevocationLookupIndex') THEN
     CREATE INDEX ix_openiddict_tokens_revocation ON openiddict_tokens ("Type", "Status", "ExpirationDate");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130134907_RevocationLookupIndex') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130144820_RevocationLookupIndex') THEN
     INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
-    VALUES ('20261130134907_RevocationLookupIndex', '10.0.15');
+    VALUES ('20261130144820_RevocationLookupIndex', '10.0.15');
     END IF;
 END $EF$;
 COMMIT;

@@ -595,10 +595,43 @@ VALUES ('20261130131022_ClientKeysDropHandWrittenGrants', '10.0.15');
 COMMIT;
 
 BEGIN TRANSACTION;
+ALTER TABLE "cases" ADD "ContentVersion" INTEGER NOT NULL DEFAULT 0;
+
+ALTER TABLE "case_notes" ADD "ContentVersion" INTEGER NOT NULL DEFAULT 0;
+
+ALTER TABLE "case_fields" ADD "ContentVersion" INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE "case_blind_index" (
+    "CaseId" TEXT NOT NULL,
+    "KekId" TEXT NOT NULL,
+    "Hash" BLOB NOT NULL,
+    CONSTRAINT "PK_case_blind_index" PRIMARY KEY ("CaseId", "KekId", "Hash"),
+    CONSTRAINT "FK_case_blind_index_cases_CaseId" FOREIGN KEY ("CaseId") REFERENCES "cases" ("Id") ON DELETE CASCADE
+);
+
+CREATE TABLE "case_data_keys" (
+    "CaseId" TEXT NOT NULL CONSTRAINT "PK_case_data_keys" PRIMARY KEY,
+    "KekId" TEXT NOT NULL,
+    "WrappedKey" BLOB NOT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    "RewrappedAt" TEXT NOT NULL,
+    CONSTRAINT "FK_case_data_keys_cases_CaseId" FOREIGN KEY ("CaseId") REFERENCES "cases" ("Id") ON DELETE CASCADE
+);
+
+CREATE INDEX "IX_case_blind_index_KekId_Hash" ON "case_blind_index" ("KekId", "Hash");
+
+CREATE INDEX "IX_case_data_keys_KekId" ON "case_data_keys" ("KekId");
+
+INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
+VALUES ('20261130140710_CaseContentEncryption', '10.0.15');
+
+COMMIT;
+
+BEGIN TRANSACTION;
 CREATE INDEX "ix_openiddict_tokens_revocation" ON "openiddict_tokens" ("Type", "Status", "ExpirationDate");
 
 INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
-VALUES ('20261130134850_RevocationLookupIndex', '10.0.15');
+VALUES ('20261130144816_RevocationLookupIndex', '10.0.15');
 
 COMMIT;
 

@@ -1231,7 +1231,132 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130134936_RevocationLookupIndex'
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
+)
+BEGIN
+    DECLARE @var2 nvarchar(max);
+    SELECT @var2 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[cases]') AND [c].[name] = N'SubmitterCaseReference');
+    IF @var2 IS NOT NULL EXEC(N'ALTER TABLE [cases] DROP CONSTRAINT ' + @var2 + ';');
+    ALTER TABLE [cases] ALTER COLUMN [SubmitterCaseReference] nvarchar(max) NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
+)
+BEGIN
+    DECLARE @var3 nvarchar(max);
+    SELECT @var3 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[cases]') AND [c].[name] = N'RejectionReason');
+    IF @var3 IS NOT NULL EXEC(N'ALTER TABLE [cases] DROP CONSTRAINT ' + @var3 + ';');
+    ALTER TABLE [cases] ALTER COLUMN [RejectionReason] nvarchar(max) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
+)
+BEGIN
+    DECLARE @var4 nvarchar(max);
+    SELECT @var4 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[cases]') AND [c].[name] = N'ReceiverCaseReference');
+    IF @var4 IS NOT NULL EXEC(N'ALTER TABLE [cases] DROP CONSTRAINT ' + @var4 + ';');
+    ALTER TABLE [cases] ALTER COLUMN [ReceiverCaseReference] nvarchar(max) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
+)
+BEGIN
+    ALTER TABLE [cases] ADD [ContentVersion] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
+)
+BEGIN
+    ALTER TABLE [case_notes] ADD [ContentVersion] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
+)
+BEGIN
+    ALTER TABLE [case_fields] ADD [ContentVersion] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
+)
+BEGIN
+    CREATE TABLE [case_blind_index] (
+        [CaseId] uniqueidentifier NOT NULL,
+        [KekId] nvarchar(64) NOT NULL,
+        [Hash] varbinary(32) NOT NULL,
+        CONSTRAINT [PK_case_blind_index] PRIMARY KEY ([CaseId], [KekId], [Hash]),
+        CONSTRAINT [FK_case_blind_index_cases_CaseId] FOREIGN KEY ([CaseId]) REFERENCES [cases] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
+)
+BEGIN
+    CREATE TABLE [case_data_keys] (
+        [CaseId] uniqueidentifier NOT NULL,
+        [KekId] nvarchar(64) NOT NULL,
+        [WrappedKey] varbinary(64) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [RewrappedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_case_data_keys] PRIMARY KEY ([CaseId]),
+        CONSTRAINT [FK_case_data_keys_cases_CaseId] FOREIGN KEY ([CaseId]) REFERENCES [cases] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
+)
+BEGIN
+    CREATE INDEX [IX_case_blind_index_KekId_Hash] ON [case_blind_index] ([KekId], [Hash]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
+)
+BEGIN
+    CREATE INDEX [IX_case_data_keys_KekId] ON [case_data_keys] ([KekId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130140724_CaseContentEncryption'
+)
+BEGIN
+    INSERT INTO [__ef_migrations] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130140724_CaseContentEncryption', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130144824_RevocationLookupIndex'
 )
 BEGIN
     CREATE INDEX [ix_openiddict_tokens_revocation] ON [openiddict_tokens] ([Type], [Status], [ExpirationDate]);
@@ -1239,11 +1364,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130134936_RevocationLookupIndex'
+    WHERE [MigrationId] = N'20261130144824_RevocationLookupIndex'
 )
 BEGIN
     INSERT INTO [__ef_migrations] ([MigrationId], [ProductVersion])
-    VALUES (N'20261130134936_RevocationLookupIndex', N'10.0.15');
+    VALUES (N'20261130144824_RevocationLookupIndex', N'10.0.15');
 END;
 
 COMMIT;

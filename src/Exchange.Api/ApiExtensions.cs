@@ -18,6 +18,7 @@ public static class ApiExtensions
 {
     public static WebApplicationBuilder AddApiServices(this WebApplicationBuilder builder)
     {
+        Exchange.Core.Hosting.ExchangeHost.UsesCaseContent(builder);
         var services = builder.Services;
         services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.Configure<JsonOptions>(o => ApiJson.Configure(o.SerializerOptions));

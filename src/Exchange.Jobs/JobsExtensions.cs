@@ -5,6 +5,7 @@ using Exchange.Core.Webhooks;
 using Exchange.Jobs.Dashboard;
 using Exchange.Jobs.Deadlines;
 using Exchange.Jobs.Housekeeping;
+using Exchange.Jobs.KeyRotation;
 using Exchange.Jobs.Purge;
 using Exchange.Jobs.Scheduling;
 using Exchange.Jobs.Webhooks;
@@ -18,6 +19,7 @@ public static class JobsExtensions
 {
     public static WebApplicationBuilder AddJobsServices(this WebApplicationBuilder builder)
     {
+        Exchange.Core.Hosting.ExchangeHost.UsesCaseContent(builder);
         var services = builder.Services;
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<CasePurger>();
@@ -35,6 +37,8 @@ public static class JobsExtensions
         AddJob<PurgeReceiptsJob, PurgeReceiptsJobOptions>(services, PurgeReceiptsJob.JobName);
         AddJob<DeadlinesJob, DeadlinesJobOptions>(services, DeadlinesJob.JobName);
         AddJob<HousekeepingJob, HousekeepingJobOptions>(services, HousekeepingJob.JobName);
+        services.AddScoped<Exchange.Core.Content.ContentKeyRotation>();
+        AddJob<KeyRotationJob, KeyRotationJobOptions>(services, KeyRotationJob.JobName);
 
         AddHangfire(services);
         builder.AddJobsDashboard();

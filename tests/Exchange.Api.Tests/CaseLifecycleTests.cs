@@ -1,6 +1,7 @@
 using System.Net;
 using Exchange.Core.Agreements;
 using Exchange.Core.Cases;
+using Exchange.Core.Content;
 using Exchange.Core.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -215,9 +216,12 @@ public sealed class CaseLifecycleTests(LifecycleFixture hosts) : IClassFixture<L
         var other = await acme.PostAsync("/api/v1/cases", Api.CaseBody("globex", authorisation, reference: "IDEM-2"), idempotencyKey: key);
         await other.ExpectRefusalAsync(HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
 
+        // References are case content, ciphertext in the database: counted after decryption.
         await using var db = hosts.Database.CreateContext();
-        Assert.Equal(1, await db.Cases.CountAsync(c => c.SubmitterCaseReference == "IDEM-1"));
-        Assert.Equal(0, await db.Cases.CountAsync(c => c.SubmitterCaseReference == "IDEM-2"));
+        await db.UnlockAsync(await db.Cases.Select(c => c.Id).ToListAsync());
+        var references = await db.Cases.ToListAsync();
+        Assert.Equal(1, references.Count(c => c.SubmitterCaseReference == "IDEM-1"));
+        Assert.Equal(0, references.Count(c => c.SubmitterCaseReference == "IDEM-2"));
     }
 
     [Fact]

@@ -70,4 +70,23 @@ public sealed partial class ComposeTests
 
     [GeneratedRegex(@"dotnet publish (\S+\.csproj)")]
     private static partial Regex PublishLine();
+
+    [Fact]
+    public void The_services_that_read_case_content_share_one_key_directory_outside_the_database()
+    {
+        Assert.Contains("Exchange__ContentKeys__Directory: /var/lib/exchange/content-keys", Compose);
+        foreach (var service in new[] { "migrate", "api", "jobs" })
+        {
+            var block = Regex.Match(Compose, $"^  {service}:\\s*\\n((?:    .*\\n|      .*\\n)+)", RegexOptions.Multiline);
+            Assert.True(block.Success, service);
+            Assert.Contains("contentkeys:/var/lib/exchange/content-keys", block.Groups[1].Value);
+            Assert.Contains("*content-keys", block.Groups[1].Value);
+        }
+
+        Assert.Matches(new Regex(@"^  contentkeys:\s*$", RegexOptions.Multiline), Compose);
+        foreach (var dockerfile in new[] { "src/Exchange.Api/Dockerfile", "src/Exchange.Jobs/Dockerfile" })
+        {
+            Assert.Contains("/var/lib/exchange/content-keys", File.ReadAllText(Path.Combine(Repository.Root, dockerfile)));
+        }
+    }
 }

@@ -70,6 +70,7 @@ public sealed class ForwardedHeadersTests
             ["Urls"] = "http://127.0.0.1:0",
             ["Exchange__Database__Provider"] = database.Provider.ToString(),
             ["Exchange__Database__ConnectionString"] = database.ConnectionString,
+            ["Exchange__ContentKeys__Directory"] = database.ContentKeyDirectory,
             ["Exchange__Database__MigrateOnStart"] = "true",
             ["Exchange__TrustedProxies__0"] = "10.0.0.1",
             ["Exchange__TrustedProxies__1"] = entry,

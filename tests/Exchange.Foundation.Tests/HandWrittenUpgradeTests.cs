@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Xml.Linq;
 using Exchange.Core.Authorisations;
 using Exchange.Core.Cases;
+using Exchange.Core.Content;
 using Exchange.Core.Data;
 using Exchange.Testing;
 using Microsoft.AspNetCore.DataProtection;
@@ -47,6 +48,24 @@ public sealed class HandWrittenUpgradeTests
         Assert.Equal("Printer driver crashes the scanner service", upgradedCase.Fields.Single(f => f.Name == FieldCatalogue.Summary).Value);
         Assert.Single(upgradedCase.Notes);
 
+        // The migrate step then seals the plaintext rows (decision 0006); they read as before.
+        await using (var sealing = database.CreateContext())
+        {
+            Assert.Equal(1, await ContentKeyRotation.SealPlaintextAsync(sealing, new Exchange.Core.Audit.AuditLog(sealing, TimeProvider.System), batchSize: 10));
+            Assert.Equal(0, await ContentKeyRotation.SealPlaintextAsync(sealing, new Exchange.Core.Audit.AuditLog(sealing, TimeProvider.System), batchSize: 10));
+        }
+
+        await using (var sealedDb = database.CreateContext())
+        {
+            var stored = await sealedDb.Database.SqlQuery<string>($"SELECT \"Value\" AS \"Value\" FROM case_fields").SingleAsync();
+            Assert.DoesNotContain("Printer", stored, StringComparison.Ordinal);
+            await sealedDb.UnlockAsync(upgradedCase.Id);
+            var reread = await sealedDb.Cases.AsNoTracking().Include(c => c.Fields).Include(c => c.Notes).SingleAsync();
+            Assert.Equal("Printer driver crashes the scanner service", reread.Fields.Single(f => f.Name == FieldCatalogue.Summary).Value);
+            Assert.Equal("Logs attached in our ticket.", reread.Notes.Single().Body);
+            Assert.Equal("ACME-4711", reread.SubmitterCaseReference);
+        }
+
         // The key ring moved into the data-protection package's table: what the old ring protected still opens.
         Assert.Equal(keyCount, await db.DataProtectionKeys.CountAsync());
         await using (var services = Services(database))
@@ -75,6 +94,24 @@ public sealed class HandWrittenUpgradeTests
         Assert.Equal(["20261122000000_Initial", "20261122030000_QuartzJobStore"], await db.Database.GetAppliedMigrationsAsync());
     }
 
+    private static readonly string[] ContentTables = ["cases", "case_fields", "case_notes"];
+
+    /// <summary>A context as the code before decision 0006 had: no content interceptor, so content is written as it is.</summary>
+    private static ExchangeDbContext LegacyContext(TestDatabase database)
+    {
+        var builder = new DbContextOptionsBuilder<ExchangeDbContext>();
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            builder.UseSqlite(database.ConnectionString);
+        }
+        else
+        {
+            builder.UseNpgsql(database.ConnectionString);
+        }
+
+        return new ExchangeDbContext(builder.Options);
+    }
+
     private static string LegacyScript(TestDatabase database) => Path.Combine(
         AppContext.BaseDirectory, "Legacy", $"hand-written-2026-11-22.{database.Provider.ToString().ToLowerInvariant()}.sql");
 
@@ -89,12 +126,20 @@ public sealed class HandWrittenUpgradeTests
     /// <summary>Fills the old schema as the old code did: demo data, a case with fields and a note, and a key ring of two keys.</summary>
     private static async Task<(string ProtectedSecret, int KeyCount)> FillAsync(TestDatabase database)
     {
-        // Today's model has one column the old schema lacks (cases.PurgeScheduledFor, 0301): it is there
-        // only while today's model writes the rows, so the old schema is what the upgrade meets.
+        // Today's model has columns the old schema lacks (cases.PurgeScheduledFor, 0301; the content
+        // markers, 0006; oauth_clients.JsonWebKeySet, 0102): they are there only while today's model
+        // writes the rows, so the old schema is what the upgrade meets.
         await ExecuteAsync(database, database.Provider == DatabaseProvider.Sqlite
             ? "ALTER TABLE cases ADD COLUMN \"PurgeScheduledFor\" TEXT NULL"
             : "ALTER TABLE cases ADD COLUMN \"PurgeScheduledFor\" timestamp with time zone NULL");
-        await using (var db = database.CreateContext())
+        foreach (var table in ContentTables)
+        {
+            await ExecuteAsync(database, $"ALTER TABLE {table} ADD COLUMN \"ContentVersion\" integer NOT NULL DEFAULT 0");
+        }
+
+        await ExecuteAsync(database, "ALTER TABLE oauth_clients ADD COLUMN \"JsonWebKeySet\" text NULL");
+        // The old code wrote case content in plaintext: a context without the content interceptor does too.
+        await using (var db = LegacyContext(database))
         {
             // Every table but the key ring is otherwise unchanged, so today's model writes them as the old code did.
             await DemoSeed.SeedAsync(db, TimeProvider.System);
@@ -120,6 +165,12 @@ public sealed class HandWrittenUpgradeTests
         }
 
         await ExecuteAsync(database, "ALTER TABLE cases DROP COLUMN \"PurgeScheduledFor\"");
+        foreach (var table in ContentTables)
+        {
+            await ExecuteAsync(database, $"ALTER TABLE {table} DROP COLUMN \"ContentVersion\"");
+        }
+
+        await ExecuteAsync(database, "ALTER TABLE oauth_clients DROP COLUMN \"JsonWebKeySet\"");
 
         // The old ring: data protection over an XML repository, written to the old table's two columns.
         var ring = new RecordingRepository();
@@ -171,8 +222,8 @@ public sealed class HandWrittenUpgradeTests
             {
                 var values = Enumerable.Range(0, reader.FieldCount)
                     .Select(i => $"{reader.GetName(i)}={(reader.IsDBNull(i) ? "null" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))}")
-                    // Added by a later migration (Hangfire), empty on upgraded rows.
-                    .Where(v => v != "PurgeScheduledFor=null");
+                    // Added by later migrations (Hangfire, 0006, 0102), empty or plaintext-marked on upgraded rows.
+                    .Where(v => v is not ("PurgeScheduledFor=null" or "ContentVersion=0" or "JsonWebKeySet=null"));
                 rows.Add($"{table}: {string.Join(", ", values.Order(StringComparer.Ordinal))}");
             }
         }

@@ -66,6 +66,23 @@ public sealed class ProductionStartupTests
         Assert.Contains("Exchange:DataProtection:CertificatePath", result.Output);
     }
 
+    [Theory]
+    [InlineData("Exchange.Api")]
+    [InlineData("Exchange.Jobs")]
+    public async Task Production_without_a_content_key_directory_exits_non_zero_naming_the_setting(string project)
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var result = await RunAsync(project, database, new()
+        {
+            ["Exchange__ContentKeys__Directory"] = "",
+            ["Exchange__Jobs__Dashboard__ClientSecret"] = "a-real-secret-for-this-test",
+        });
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Exchange:ContentKeys:Directory", result.Output);
+        Assert.False(Directory.Exists(database.ContentKeyDirectory), "no key was written anywhere");
+    }
+
     [Fact]
     public async Task Sql_server_that_cannot_be_reached_exits_non_zero_with_a_clear_message()
     {

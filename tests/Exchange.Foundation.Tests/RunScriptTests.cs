@@ -24,6 +24,7 @@ public sealed class RunScriptTests
         start.Environment["EXCHANGE_JOBS_PORT"] = ports[3].ToString();
         start.Environment["Exchange__Database__Provider"] = database.Provider.ToString();
         start.Environment["Exchange__Database__ConnectionString"] = database.ConnectionString;
+        start.Environment["Exchange__ContentKeys__Directory"] = database.ContentKeyDirectory;
 
         using var process = Process.Start(start)!;
         try

@@ -49,6 +49,7 @@ public static class ProcessRunner
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
             ["Exchange__Database__Provider"] = database.Provider.ToString(),
             ["Exchange__Database__ConnectionString"] = database.ConnectionString,
+            ["Exchange__ContentKeys__Directory"] = database.ContentKeyDirectory,
         };
         foreach (var (key, value) in TestCertificates.KeyRingEnvironment)
         {

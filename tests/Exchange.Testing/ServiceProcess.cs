@@ -47,12 +47,44 @@ public sealed class ServiceProcess : IDisposable
         }
 
         var process = Process.Start(start)!;
-        // Drained so a chatty process never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        // Drained so a chatty process never blocks on a full pipe; the last lines kept for a failing test.
+        process.OutputDataReceived += (_, e) => service.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        return service;
+    }
+
+    private readonly Queue<string> _lastLines = new();
+
+    /// <summary>The last lines the process wrote (warnings and errors: tests start it at level Warning).</summary>
+    public string LastLines
+    {
+        get
+        {
+            lock (_lastLines)
+            {
+                return string.Join('\n', _lastLines);
+            }
+        }
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_lastLines)
+        {
+            _lastLines.Enqueue(line.Length > 2000 ? line[..2000] : line);
+            while (_lastLines.Count > 40)
+            {
+                _lastLines.Dequeue();
+            }
+        }
     }
 
     /// <summary>The status of /health/ready, or null while nothing answers.</summary>

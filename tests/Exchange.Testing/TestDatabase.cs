@@ -62,18 +62,34 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public DatabaseOptions Options => new() { Provider = Provider, ConnectionString = ConnectionString };
 
+    /// <summary>
+    /// This database's key-encryption keys (decision 0006): a directory of its own, shared by every
+    /// host of the test as a deployment's nodes share theirs, so one test's rotation never touches another's.
+    /// </summary>
+    public string ContentKeyDirectory { get; } = Path.Combine(Path.GetTempPath(), "exchange-tests", "content-keys-" + Guid.NewGuid().ToString("N")[..16]);
+
     /// <summary>Configuration a host under test needs to use this database.</summary>
     public Dictionary<string, string?> Settings => new()
     {
         ["Exchange:Database:Provider"] = Provider.ToString(),
         ["Exchange:Database:ConnectionString"] = ConnectionString,
+        ["Exchange:ContentKeys:Directory"] = ContentKeyDirectory,
     };
 
+    /// <summary>The same settings as environment variables, for a service started as a process.</summary>
+    public Dictionary<string, string> EnvironmentVariables => Settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value!);
+
+    /// <summary>The key-encryption keys of this database, as the services see them.</summary>
+    public Exchange.Core.Content.KeyEncryptionKeys ContentKeys => _keks ??= new(ContentKeyDirectory, null, [], TimeProvider.System, TimeSpan.FromMinutes(1));
+
+    private Exchange.Core.Content.KeyEncryptionKeys? _keks;
+
+    /// <summary>A context that seals and opens case content with this database's keys, as a service's does.</summary>
     public ExchangeDbContext CreateContext()
     {
         var builder = new DbContextOptionsBuilder<ExchangeDbContext>();
         DatabaseServiceCollectionExtensions.Configure(builder, Options);
-        return new ExchangeDbContext(builder.Options);
+        return new ExchangeDbContext(builder.Options, new Exchange.Core.Content.CaseContentProtector(ContentKeys));
     }
 
     public async Task MigrateAsync()
@@ -86,6 +102,15 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        try
+        {
+            Directory.Delete(ContentKeyDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // No service wrote a key.
+        }
+
         if (Provider == DatabaseProvider.Sqlite)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();

@@ -1,4 +1,5 @@
 using Exchange.Core.Audit;
+using Exchange.Core.Content;
 using Exchange.Core.Data;
 using Exchange.Core.Members;
 using Exchange.Core.Webhooks;
@@ -13,7 +14,7 @@ public sealed record PurgeResult(int Cases, int Fields, int WithheldFields, int 
 }
 
 /// <summary>
-/// The one place a case is purged (rule 6). In one transaction it deletes the case row, whose
+/// The one place a case is purged (rule 6). In one transaction it deletes the case's data key and the case row, whose
 /// fields, withheld-field bookkeeping and notes go with it by cascade, and the body of any stored
 /// replay of the request that created it; writes the tombstone; audits the purge with ids and counts; and
 /// writes the `case.purged` outbox message for both members. A purge killed halfway therefore
@@ -110,6 +111,8 @@ public sealed class CasePurger(ExchangeDbContext db, AuditLog audit, TimeProvide
     private async Task<PurgeResult> PurgeInTransactionAsync(IReadOnlyCollection<Guid> caseIds, AuditActor actor, string reason, DateTime now, CancellationToken cancellationToken)
     {
         var ids = caseIds.Distinct().ToList();
+        // The tombstone keeps the summary, customer organisation and resolution: read in plaintext here, once.
+        await db.UnlockAsync(ids, cancellationToken);
         var cases = await db.Cases.AsNoTracking()
             .Where(c => ids.Contains(c.Id))
             .Include(c => c.Fields.Where(f => f.Name == FieldCatalogue.Summary || f.Name == FieldCatalogue.CustomerOrganisation))
@@ -130,6 +133,15 @@ public sealed class CasePurger(ExchangeDbContext db, AuditLog audit, TimeProvide
         var locations = ids.Select(id => $"/api/v1/cases/{id}").ToList();
         await db.IdempotencyRecords.Where(r => r.Location != null && locations.Contains(r.Location) && r.ResponseBody != null)
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.ResponseBody, (string?)null), cancellationToken);
+
+        // The data keys first (the cascade would take them too): with them goes every copy of the
+        // content that lingers in freed pages, WAL, replicas and backups, once the key-encryption
+        // key that wrapped them is rotated away (decision 0006).
+        await db.CaseDataKeys.Where(k => ids.Contains(k.CaseId)).ExecuteDeleteAsync(cancellationToken);
+        foreach (var id in ids)
+        {
+            db.ContentKeys.Forget(id);
+        }
 
         // Fields, withheld-field bookkeeping and notes are deleted by the foreign keys' cascade.
         await db.Cases.Where(c => ids.Contains(c.Id)).ExecuteDeleteAsync(cancellationToken);

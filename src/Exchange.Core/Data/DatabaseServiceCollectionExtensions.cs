@@ -1,8 +1,10 @@
 using System.Data.Common;
+using Exchange.Core.Content;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Core.Data;
@@ -29,6 +31,19 @@ public static class DatabaseServiceCollectionExtensions
     {
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, ConnectionStringValidation>();
+        services.AddOptions<ContentKeyOptions>().BindConfiguration(ContentKeyOptions.Section);
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<ContentKeyOptions>>().Value;
+            var production = provider.GetService<IHostEnvironment>()?.IsProduction() ?? false;
+            var directory = !string.IsNullOrWhiteSpace(options.Directory) ? options.Directory
+                : production ? null : ContentKeyOptions.DevelopmentDirectory;
+            var certificate = provider.GetService<Hosting.KeyRingCertificate>();
+            return new KeyEncryptionKeys(directory, certificate?.Current, certificate?.Previous ?? [],
+                provider.GetService<TimeProvider>() ?? TimeProvider.System, options.CacheFor);
+        });
+        // The context takes the protector in its constructor; the interceptor uses it to seal and open case content.
+        services.AddSingleton<CaseContentProtector>();
         // Options are read when the context is built, so hosts and tests can override them late.
         // Interceptors a host registers (diagnostics, tests counting queries) join the provider's own.
         services.AddDbContext<ExchangeDbContext>((provider, builder) =>
@@ -39,6 +54,8 @@ public static class DatabaseServiceCollectionExtensions
 
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseOptions options)
     {
+        builder.AddInterceptors(CaseContentInterceptor.Instance);
+
         var migrations = MigrationsAssembly(options.Provider);
         switch (options.Provider)
         {

@@ -17,9 +17,15 @@ namespace Exchange.Core.Data;
 /// The one model of the exchange: domain, identity and operational tables share a database
 /// so that a change, its audit entry and its outbox message commit together.
 /// </summary>
-public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> options)
+public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> options, Content.CaseContentProtector? contentProtector = null)
     : IdentityDbContext<ExchangeUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
+    /// <summary>The data keys this context has unlocked (decision 0006); never shared between contexts.</summary>
+    internal Content.CaseContentKeys ContentKeys { get; } = new();
+
+    /// <summary>Seals and opens case content; null only for a context built without it (design-time tools).</summary>
+    internal Content.CaseContentProtector? ContentProtector { get; } = contentProtector;
+
     public DbSet<Member> Members => Set<Member>();
     public DbSet<Agreement> Agreements => Set<Agreement>();
     public DbSet<AgreementParty> AgreementParties => Set<AgreementParty>();
@@ -28,6 +34,8 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
     public DbSet<CaseField> CaseFields => Set<CaseField>();
     public DbSet<WithheldField> WithheldFields => Set<WithheldField>();
     public DbSet<CaseNote> CaseNotes => Set<CaseNote>();
+    public DbSet<Content.CaseDataKey> CaseDataKeys => Set<Content.CaseDataKey>();
+    public DbSet<Content.CaseBlindIndexEntry> CaseBlindIndex => Set<Content.CaseBlindIndexEntry>();
     public DbSet<Tombstone> Tombstones => Set<Tombstone>();
     public DbSet<PurgeReceipt> PurgeReceipts => Set<PurgeReceipt>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();

@@ -24,6 +24,15 @@ public static class ExchangeHost
         public List<string> Keys { get; } = [];
     }
 
+    /// <summary>Marks a service that reads or writes case content (Api, Jobs): it needs the content keys' directory to start.</summary>
+    public sealed class CaseContentHost;
+
+    public static WebApplicationBuilder UsesCaseContent(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<CaseContentHost>();
+        return builder;
+    }
+
     public static WebApplicationBuilder AddExchangeDefaults(this WebApplicationBuilder builder, params string[] secretSettings)
     {
         builder.Logging.ClearProviders();
@@ -138,6 +147,7 @@ public static class ExchangeHost
         {
             CheckProductionSecrets(app);
             CheckKeyRingCertificate(app);
+            CheckContentKeys(app);
             var seedDemo = app.Configuration.GetValue("Exchange:Demo:Seed", false);
             if (seedDemo && app.Environment.IsProduction())
             {
@@ -152,6 +162,7 @@ public static class ExchangeHost
             {
                 await DatabaseMigrator.MigrateAsync(app.Services);
                 KeyRing.EnsureCurrentKey(app.Services, TimeProvider.System);
+                await SealPlaintextContentAsync(app.Services, logger);
                 if (seedDemo)
                 {
                     await using var scope = app.Services.CreateAsyncScope();
@@ -240,6 +251,48 @@ public static class ExchangeHost
         {
             throw new StartupException($"setting '{KeyRingOptions.Section}:CertificatePath' is empty, but Production encrypts the data-protection keys at rest. " +
                 $"Name a PKCS#12 file with a private key ({KeyRingOptions.Section.Replace(":", "__")}__CertificatePath) and its password ({KeyRingOptions.Section.Replace(":", "__")}__CertificatePassword).");
+        }
+    }
+
+    /// <summary>
+    /// Case content is encrypted under keys wrapped by key-encryption keys kept outside the database
+    /// (decision 0006): Production names their directory, shared by every node; no directory, no start.
+    /// </summary>
+    private static void CheckContentKeys(WebApplication app)
+    {
+        if (app.Services.GetService<CaseContentHost>() is null)
+        {
+            return;
+        }
+
+        var directory = app.Configuration[$"{Content.ContentKeyOptions.Section}:Directory"];
+        if (app.Environment.IsProduction() && string.IsNullOrWhiteSpace(directory))
+        {
+            throw new StartupException($"setting '{Content.ContentKeyOptions.Section}:Directory' is empty, but Production keeps the keys that encrypt case content outside the database. " +
+                $"Name a directory every node of every service reads and writes ({Content.ContentKeyOptions.Section.Replace(":", "__")}__Directory).");
+        }
+
+        var keks = app.Services.GetRequiredService<Content.KeyEncryptionKeys>();
+        try
+        {
+            Directory.CreateDirectory(keks.Directory);
+            keks.Current();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or Content.KeyEncryptionKeyMissingException)
+        {
+            throw new StartupException($"setting '{Content.ContentKeyOptions.Section}:Directory' names a directory whose content keys cannot be used ({ex.GetType().Name}: {ex.Message}).");
+        }
+    }
+
+    /// <summary>The migrate step's conversion of case content written before decision 0006, in batches; reads work throughout.</summary>
+    private static async Task SealPlaintextContentAsync(IServiceProvider services, ILogger logger)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ExchangeDbContext>();
+        var sealedCases = await Content.ContentKeyRotation.SealPlaintextAsync(db, scope.ServiceProvider.GetRequiredService<Audit.AuditLog>(), batchSize: 200);
+        if (sealedCases > 0)
+        {
+            logger.LogInformation("Encrypted the content of {Cases} cases stored in plaintext", sealedCases);
         }
     }
 

@@ -1,6 +1,7 @@
 using Exchange.Core.Agreements;
 using Exchange.Core.Audit;
 using Exchange.Core.Cases;
+using Exchange.Core.Content;
 using Exchange.Core.Data;
 using Exchange.Core.Members;
 using Exchange.Core.Webhooks;
@@ -154,6 +155,8 @@ public sealed class DeadlinesJob(
         foreach (var id in ids)
         {
             await using var transaction = await audit.BeginAsync(cancellationToken);
+            // The conclusion is set only when the case has none, so the case's content is read.
+            await db.UnlockAsync(id, cancellationToken);
             var collaboration = await db.Cases.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
             if (collaboration is null || !collaboration.IsOpen || collaboration.UpdatedAt > inactiveSince)
             {

@@ -9,6 +9,9 @@ public abstract class JobOptions
 
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 100;
+
+    /// <summary>Whether a starting node runs the job once at once, besides its schedule.</summary>
+    public bool RunAtStart { get; set; } = true;
 }
 
 public sealed class PurgeJobOptions : JobOptions
@@ -122,4 +125,15 @@ public sealed class SchedulerOptions
 
     /// <summary>How often this node moves due scheduled jobs and recurring jobs into the queue.</summary>
     public TimeSpan SchedulePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+public sealed class KeyRotationJobOptions : JobOptions
+{
+    public KeyRotationJobOptions()
+    {
+        Interval = TimeSpan.FromDays(1);
+        BatchSize = 500;
+        // On its schedule only: a rotation per node start would make keys for nothing.
+        RunAtStart = false;
+    }
 }

@@ -96,7 +96,10 @@ internal sealed class RecurringJobsRegistration(
             try
             {
                 manager.AddOrUpdate(job.Name, new Hangfire.Common.Job(job.JobType, method, CancellationToken.None), cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-                manager.Trigger(job.Name);
+                if (job.Options(services).RunAtStart)
+                {
+                    manager.Trigger(job.Name);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -264,9 +264,13 @@ namespace Exchange.Migrations.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("ContentVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0);
+
                     b.Property<string>("Value")
                         .IsRequired()
-                        .HasMaxLength(16000)
                         .HasColumnType("TEXT");
 
                     b.HasKey("CaseId", "Name");
@@ -297,11 +301,15 @@ namespace Exchange.Migrations.Sqlite.Migrations
 
                     b.Property<string>("Body")
                         .IsRequired()
-                        .HasMaxLength(8000)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CaseId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("ContentVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0);
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -328,8 +336,12 @@ namespace Exchange.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Conclusion")
-                        .HasMaxLength(8000)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("ContentVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0);
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -361,7 +373,6 @@ namespace Exchange.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ReceiverCaseReference")
-                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ReceiverInitials")
@@ -374,7 +385,6 @@ namespace Exchange.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RejectionReason")
-                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ResponseDueAt")
@@ -389,12 +399,10 @@ namespace Exchange.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("StepsTaken")
-                        .HasMaxLength(8000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SubmitterCaseReference")
                         .IsRequired()
-                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SubmittingMemberId")
@@ -570,6 +578,54 @@ namespace Exchange.Migrations.Sqlite.Migrations
                     b.HasKey("CaseId", "Name");
 
                     b.ToTable("withheld_fields", (string)null);
+                });
+
+            modelBuilder.Entity("Exchange.Core.Content.CaseBlindIndexEntry", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KekId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Hash")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("CaseId", "KekId", "Hash");
+
+                    b.HasIndex("KekId", "Hash");
+
+                    b.ToTable("case_blind_index", (string)null);
+                });
+
+            modelBuilder.Entity("Exchange.Core.Content.CaseDataKey", b =>
+                {
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KekId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RewrappedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("WrappedKey")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("CaseId");
+
+                    b.HasIndex("KekId");
+
+                    b.ToTable("case_data_keys", (string)null);
                 });
 
             modelBuilder.Entity("Exchange.Core.Identity.ExchangeUser", b =>
@@ -1465,6 +1521,24 @@ namespace Exchange.Migrations.Sqlite.Migrations
                     b.HasOne("Exchange.Core.Cases.CollaborationCase", null)
                         .WithMany("WithheldFields")
                         .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Exchange.Core.Content.CaseBlindIndexEntry", b =>
+                {
+                    b.HasOne("Exchange.Core.Cases.CollaborationCase", null)
+                        .WithMany()
+                        .HasForeignKey("CaseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Exchange.Core.Content.CaseDataKey", b =>
+                {
+                    b.HasOne("Exchange.Core.Cases.CollaborationCase", null)
+                        .WithOne()
+                        .HasForeignKey("Exchange.Core.Content.CaseDataKey", "CaseId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,5 +1,6 @@
 using Exchange.Core.Authorisations;
 using Exchange.Core.Cases;
+using Exchange.Core.Content;
 using Exchange.Core.Members;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -14,15 +15,17 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Collaboration
         builder.HasKey(c => c.Id);
         builder.Property(c => c.SubmittingMemberId).HasMaxLength(64);
         builder.Property(c => c.ReceivingMemberId).HasMaxLength(64);
-        builder.Property(c => c.SubmitterCaseReference).HasMaxLength(100);
-        builder.Property(c => c.ReceiverCaseReference).HasMaxLength(100);
+        // Content columns hold ciphertext (decision 0006): no length a database could check, and never indexed.
+        builder.Property(c => c.SubmitterCaseReference);
+        builder.Property(c => c.ReceiverCaseReference);
+        builder.Property<int>(CaseContentInterceptor.VersionProperty).HasDefaultValue(CaseContentInterceptor.Plaintext);
         builder.Property(c => c.OpenedBy).HasMaxLength(200);
         builder.Property(c => c.OpenedByInitials).HasMaxLength(8);
         builder.Property(c => c.ReceiverInitials).HasMaxLength(8);
-        builder.Property(c => c.RejectionReason).HasMaxLength(4000);
+        builder.Property(c => c.RejectionReason);
         builder.Property(c => c.HaltReason).HasMaxLength(1000);
-        builder.Property(c => c.StepsTaken).HasMaxLength(8000);
-        builder.Property(c => c.Conclusion).HasMaxLength(8000);
+        builder.Property(c => c.StepsTaken);
+        builder.Property(c => c.Conclusion);
         builder.Property(c => c.Version).IsConcurrencyToken();
         builder.Ignore(c => c.IsOpen);
         builder.HasOne<Member>().WithMany().HasForeignKey(c => c.SubmittingMemberId).OnDelete(DeleteBehavior.Restrict);
@@ -31,6 +34,9 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Collaboration
         builder.HasMany(c => c.Fields).WithOne().HasForeignKey(f => f.CaseId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(c => c.WithheldFields).WithOne().HasForeignKey(f => f.CaseId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(c => c.Notes).WithOne().HasForeignKey(n => n.CaseId).OnDelete(DeleteBehavior.Cascade);
+        // The data key goes with the case row, in the same statement, on every purge path.
+        builder.HasOne<CaseDataKey>().WithOne().HasForeignKey<CaseDataKey>(k => k.CaseId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany<CaseBlindIndexEntry>().WithOne().HasForeignKey(e => e.CaseId).OnDelete(DeleteBehavior.Cascade);
         // Keyset pagination of inbox and outbox walks (member, id) in id order.
         builder.HasIndex(c => new { c.SubmittingMemberId, c.Id });
         builder.HasIndex(c => new { c.ReceivingMemberId, c.Id });
@@ -46,7 +52,34 @@ internal sealed class CaseFieldConfiguration : IEntityTypeConfiguration<CaseFiel
         builder.ToTable("case_fields");
         builder.HasKey(f => new { f.CaseId, f.Name });
         builder.Property(f => f.Name).HasMaxLength(64);
-        builder.Property(f => f.Value).HasMaxLength(16000);
+        builder.Property(f => f.Value);
+        builder.Property<int>(CaseContentInterceptor.VersionProperty).HasDefaultValue(CaseContentInterceptor.Plaintext);
+    }
+}
+
+internal sealed class CaseDataKeyConfiguration : IEntityTypeConfiguration<CaseDataKey>
+{
+    public void Configure(EntityTypeBuilder<CaseDataKey> builder)
+    {
+        builder.ToTable("case_data_keys");
+        builder.HasKey(k => k.CaseId);
+        builder.Property(k => k.KekId).HasMaxLength(64);
+        builder.Property(k => k.WrappedKey).HasMaxLength(64);
+        // Rotation walks the keys still wrapped by an older key-encryption key.
+        builder.HasIndex(k => k.KekId);
+    }
+}
+
+internal sealed class CaseBlindIndexConfiguration : IEntityTypeConfiguration<CaseBlindIndexEntry>
+{
+    public void Configure(EntityTypeBuilder<CaseBlindIndexEntry> builder)
+    {
+        builder.ToTable("case_blind_index");
+        builder.HasKey(e => new { e.CaseId, e.KekId, e.Hash });
+        builder.Property(e => e.KekId).HasMaxLength(64);
+        builder.Property(e => e.Hash).HasMaxLength(32);
+        // The data-subject search looks a hash up under each existing key-encryption key.
+        builder.HasIndex(e => new { e.KekId, e.Hash });
     }
 }
 
@@ -70,7 +103,8 @@ internal sealed class CaseNoteConfiguration : IEntityTypeConfiguration<CaseNote>
         builder.Property(n => n.AuthorMemberId).HasMaxLength(64);
         builder.Property(n => n.AuthorId).HasMaxLength(200);
         builder.Property(n => n.AuthorInitials).HasMaxLength(8);
-        builder.Property(n => n.Body).HasMaxLength(8000);
+        builder.Property(n => n.Body);
+        builder.Property<int>(CaseContentInterceptor.VersionProperty).HasDefaultValue(CaseContentInterceptor.Plaintext);
         builder.HasIndex(n => new { n.CaseId, n.CreatedAt });
     }
 }
