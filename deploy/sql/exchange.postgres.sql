@@ -1241,3 +1241,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130144820_RevocationLookupIndex') THEN
+    CREATE INDEX ix_openiddict_tokens_revocation ON openiddict_tokens ("Type", "Status", "ExpirationDate");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130144820_RevocationLookupIndex') THEN
+    INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
+    VALUES ('20261130144820_RevocationLookupIndex', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

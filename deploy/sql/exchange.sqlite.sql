@@ -627,3 +627,11 @@ VALUES ('20261130140710_CaseContentEncryption', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE INDEX "ix_openiddict_tokens_revocation" ON "openiddict_tokens" ("Type", "Status", "ExpirationDate");
+
+INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
+VALUES ('20261130144816_RevocationLookupIndex', '10.0.15');
+
+COMMIT;
+

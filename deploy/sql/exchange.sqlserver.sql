@@ -1353,3 +1353,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130144824_RevocationLookupIndex'
+)
+BEGIN
+    CREATE INDEX [ix_openiddict_tokens_revocation] ON [openiddict_tokens] ([Type], [Status], [ExpirationDate]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130144824_RevocationLookupIndex'
+)
+BEGIN
+    INSERT INTO [__ef_migrations] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130144824_RevocationLookupIndex', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

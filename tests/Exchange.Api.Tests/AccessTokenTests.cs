@@ -41,32 +41,6 @@ public sealed class AccessTokenTests(ApiFixture hosts) : IClassFixture<ApiFixtur
     }
 
     [Fact]
-    public async Task A_token_revoked_at_identity_is_refused_before_it_expires()
-    {
-        string secret;
-        await using (var db = hosts.Database.CreateContext())
-        {
-            secret = await Exchange.Testing.IdentityTokens.AddMachineClientAsync(db, "acme-revoking-crm", "acme",
-                [Exchange.Core.Identity.Roles.Engineer], [Exchange.Core.Identity.Scopes.CasesRead]);
-        }
-
-        using var identity = hosts.Identity.CreateClient();
-        var token = await Exchange.Testing.IdentityTokens.ClientCredentialsAsync(identity, "acme-revoking-crm", secret);
-        using var before = await hosts.ServiceClient(token).GetAsync(Probe);
-        await before.ExpectAsync(HttpStatusCode.OK);
-
-        using var revoke = new HttpRequestMessage(HttpMethod.Post, "/connect/revocation")
-        {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["token"] = token, ["token_type_hint"] = "access_token" }),
-        };
-        revoke.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("acme-revoking-crm:" + Uri.EscapeDataString(secret))));
-        using var revoked = await identity.SendAsync(revoke);
-        Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
-
-        await AssertInvalidTokenAsync(token);
-    }
-
-    [Fact]
     public async Task An_alg_none_token_is_401_invalid_token()
     {
         var claims = await RealClaimsAsync();

@@ -28,6 +28,7 @@ public static class ApiAuthentication
 
     public static IServiceCollection AddApiAuthentication(this IServiceCollection services)
     {
+        services.AddRevokedAccessTokens();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IConfiguration, IHostEnvironment>((options, configuration, environment) =>
@@ -74,9 +75,11 @@ public static class ApiAuthentication
         }
 
         // Identity keeps an entry per access token in the shared database and marks it when the token
-        // is revoked (or its code or refresh token replayed); honour that before expiry.
-        var db = context.HttpContext.RequestServices.GetRequiredService<ExchangeDbContext>();
-        if (await AccessTokenStatus.IsRevokedAsync(db, principal, context.HttpContext.RequestAborted))
+        // is revoked (or its code or refresh token replayed); honour that before expiry, from the
+        // revocation set every node keeps in memory (within Exchange:Auth:RevocationRefresh).
+        var services = context.HttpContext.RequestServices;
+        if (await services.GetRequiredService<RevokedAccessTokens>().IsRevokedAsync(
+            principal, services.GetRequiredService<ExchangeDbContext>(), context.HttpContext.RequestAborted))
         {
             context.Fail("The token has been revoked.");
         }

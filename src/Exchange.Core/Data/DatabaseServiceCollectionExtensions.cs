@@ -45,8 +45,10 @@ public static class DatabaseServiceCollectionExtensions
         // The context takes the protector in its constructor; the interceptor uses it to seal and open case content.
         services.AddSingleton<CaseContentProtector>();
         // Options are read when the context is built, so hosts and tests can override them late.
+        // Interceptors a host registers (diagnostics, tests counting queries) join the provider's own.
         services.AddDbContext<ExchangeDbContext>((provider, builder) =>
-            Configure(builder, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+            Configure(builder, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value)
+                .AddInterceptors(provider.GetServices<IInterceptor>()));
         return services;
     }
 

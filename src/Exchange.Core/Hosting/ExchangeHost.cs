@@ -43,6 +43,7 @@ public static class ExchangeHost
             o.UseUtcTimestamp = true;
         });
 
+        builder.AddExchangeTelemetry();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddExchangeDatabase();
         builder.Services.AddScoped<Audit.AuditLog>();
@@ -130,6 +131,7 @@ public static class ExchangeHost
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        app.MapExchangeMetrics();
         return app;
     }
 

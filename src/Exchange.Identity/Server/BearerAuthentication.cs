@@ -49,6 +49,8 @@ public static class BearerAuthentication
             {
                 OnTokenValidated = async context =>
                 {
+                    // Per request, not the API's in-memory set: Identity's bearer endpoints (userinfo,
+                    // admin) are few and a revocation must hold here at once.
                     var db = context.HttpContext.RequestServices.GetRequiredService<ExchangeDbContext>();
                     if (await AccessTokenStatus.IsRevokedAsync(db, context.Principal!, context.HttpContext.RequestAborted))
                     {

@@ -1,3 +1,4 @@
+using Exchange.Core.Hosting;
 using Exchange.Core.Data;
 using Exchange.Core.Jobs;
 using Hangfire;
@@ -34,12 +35,16 @@ public abstract class ExchangeJob(IServiceScopeFactory scopes, TimeProvider cloc
             Node = JobNode.Name,
             StartedAt = Clock.GetUtcNow().UtcDateTime,
         };
+        var job = new KeyValuePair<string, object?>("job", Name);
+        var started = Clock.GetTimestamp();
         try
         {
             run.ItemsProcessed = await RunAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            ExchangeMetrics.JobRuns.Add(1, job, new("outcome", "failed"));
+            ExchangeMetrics.JobDuration.Record(Clock.GetElapsedTime(started).TotalSeconds, job);
             run.Failed = true;
             // The type and message of the exception, which name the failing operation; case data
             // never reaches exception messages of the exchange.
@@ -49,6 +54,8 @@ public abstract class ExchangeJob(IServiceScopeFactory scopes, TimeProvider cloc
             throw;
         }
 
+        ExchangeMetrics.JobRuns.Add(1, job, new("outcome", "succeeded"));
+        ExchangeMetrics.JobDuration.Record(Clock.GetElapsedTime(started).TotalSeconds, job);
         await SaveRunAsync(run);
     }
 

@@ -1,3 +1,4 @@
+using Exchange.Core.Hosting;
 using Exchange.Core.Audit;
 using Exchange.Core.Data;
 using Exchange.Core.Webhooks;
@@ -233,6 +234,13 @@ public sealed class WebhookDispatcher(
             .SetProperty(d => d.DeliveredAt, deliveredAt)
             .SetProperty(d => d.NextAttemptAt, nextAttemptAt)
             .SetProperty(d => d.LockedUntil, (DateTime?)null), cancellationToken);
+
+        ExchangeMetrics.WebhookAttempts.Add(1, new KeyValuePair<string, object?>("outcome",
+            status == DeliveryStatus.Succeeded ? "succeeded" : status == DeliveryStatus.Pending ? "retrying" : "dead"));
+        if (deliveredAt is { } delivered)
+        {
+            ExchangeMetrics.WebhookLag.Record((delivered - delivery.CreatedAt).TotalSeconds);
+        }
 
         if (status == DeliveryStatus.Pending)
         {

@@ -1453,6 +1453,9 @@ namespace Exchange.Migrations.Postgres.Migrations
                     b.HasIndex("ReferenceId")
                         .IsUnique();
 
+                    b.HasIndex("Type", "Status", "ExpirationDate")
+                        .HasDatabaseName("ix_openiddict_tokens_revocation");
+
                     b.HasIndex("ApplicationId", "Status", "Subject", "Type");
 
                     b.ToTable("openiddict_tokens", (string)null);

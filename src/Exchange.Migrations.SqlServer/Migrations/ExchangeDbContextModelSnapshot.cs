@@ -1458,6 +1458,9 @@ namespace Exchange.Migrations.SqlServer.Migrations
                         .IsUnique()
                         .HasFilter("[ReferenceId] IS NOT NULL");
 
+                    b.HasIndex("Type", "Status", "ExpirationDate")
+                        .HasDatabaseName("ix_openiddict_tokens_revocation");
+
                     b.HasIndex("ApplicationId", "Status", "Subject", "Type");
 
                     b.ToTable("openiddict_tokens", (string)null);

@@ -1,0 +1,101 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Exchange.Core.Hosting;
+
+public sealed class TelemetryOptions
+{
+    public const string Section = "Exchange:Telemetry";
+
+    /// <summary>An OTLP collector (e.g. http://otel-collector:4317) that receives traces and metrics; none by default.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>
+    /// Who may read <c>/metrics</c> (Prometheus' text format): addresses or CIDR networks. Loopback when
+    /// none are named; anyone else gets 404, since request rates and job backlogs are nobody else's business.
+    /// </summary>
+    public List<string> ScrapeFrom { get; set; } = [];
+
+    /// <summary>The networks in force. (A default inside the list would be kept beside configured entries by the binder.)</summary>
+    public IReadOnlyList<string> Scrapers => ScrapeFrom.Count > 0 ? ScrapeFrom : ["127.0.0.0/8", "::1/128"];
+}
+
+/// <summary>
+/// OpenTelemetry in every service: ASP.NET Core, HttpClient, EF Core, Npgsql and runtime meters and
+/// the exchange's own (<see cref="ExchangeMetrics"/>), scraped at <c>/metrics</c> and, when
+/// configured, exported with traces over OTLP. Metrics carry route templates and status codes, never
+/// a path, a query or a value of a case.
+/// </summary>
+public static class Telemetry
+{
+    public const string ScrapePath = "/metrics";
+
+    public static WebApplicationBuilder AddExchangeTelemetry(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
+        builder.Services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.Section)
+            .Validate(o => o.ScrapeFrom.All(e => TrustedProxyOptions.TryParse(e, out _)),
+                "Exchange:Telemetry:ScrapeFrom holds an entry that is neither an address nor a CIDR network.")
+            .ValidateOnStart();
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddMeter(ExchangeMetrics.MeterName, "Microsoft.EntityFrameworkCore", "Npgsql", "System.Runtime")
+                .AddPrometheusExporter());
+        if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint))
+        {
+            telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddSource("Npgsql"))
+                .UseOtlpExporter(OpenTelemetry.Exporter.OtlpExportProtocol.Grpc, new Uri(options.OtlpEndpoint));
+        }
+
+        return builder;
+    }
+
+    /// <summary>Serves <c>/metrics</c> to the configured scrapers only.</summary>
+    public static WebApplication MapExchangeMetrics(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint(ScrapePath).AllowAnonymous().AddEndpointFilter(async (context, next) =>
+        {
+            var allowed = context.HttpContext.RequestServices.GetRequiredService<IOptions<TelemetryOptions>>().Value.Scrapers;
+            var caller = context.HttpContext.Connection.RemoteIpAddress;
+            return caller != null && allowed.Any(entry => TrustedProxyOptions.TryParse(entry, out var network) && network.Contains(Normalise(caller)))
+                ? await next(context)
+                : Results.NotFound();
+        });
+        return app;
+    }
+
+    private static IPAddress Normalise(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+}
+
+/// <summary>The exchange's own instruments, one meter for every service.</summary>
+public static class ExchangeMetrics
+{
+    public const string MeterName = "Exchange";
+
+    private static readonly Meter Meter = new(MeterName);
+
+    /// <summary>Recurring job runs by job and outcome (succeeded, failed).</summary>
+    public static readonly Counter<long> JobRuns = Meter.CreateCounter<long>("exchange.job.runs", description: "Recurring job runs by job and outcome");
+
+    /// <summary>How long each recurring job run took.</summary>
+    public static readonly Histogram<double> JobDuration = Meter.CreateHistogram<double>("exchange.job.duration", unit: "s", description: "Duration of recurring job runs");
+
+    /// <summary>Webhook delivery attempts by outcome (succeeded, retrying, dead, disabled).</summary>
+    public static readonly Counter<long> WebhookAttempts = Meter.CreateCounter<long>("exchange.webhook.attempts", description: "Webhook delivery attempts by outcome");
+
+    /// <summary>From an event's commit to its successful delivery.</summary>
+    public static readonly Histogram<double> WebhookLag = Meter.CreateHistogram<double>("exchange.webhook.lag", unit: "s", description: "Time from an event to its delivery");
+}

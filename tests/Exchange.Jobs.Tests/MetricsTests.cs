@@ -1,0 +1,51 @@
+using Exchange.Core.Data;
+using Exchange.Testing;
+
+namespace Exchange.Jobs.Tests;
+
+/// <summary>
+/// The Jobs service as a process, scraped the way Prometheus would: its own job metrics next to
+/// ASP.NET Core's, served to the configured scrapers only.
+/// </summary>
+public sealed class MetricsTests
+{
+    private static Dictionary<string, string?> Settings(string scrapeFrom) => new()
+    {
+        ["Exchange:Jobs:Purge:Interval"] = "00:00:01",
+        ["Exchange:Jobs:SchedulePollingInterval"] = "00:00:00.500",
+        ["Exchange:Telemetry:ScrapeFrom:0"] = scrapeFrom,
+    };
+
+    [Fact]
+    public async Task Metrics_name_job_runs_and_requests_for_a_scraper_on_an_allowed_network_and_are_404_to_anyone_else()
+    {
+        // One process start is enough to show the wiring; it belongs to the provider nodes share.
+        if (TestDatabase.CurrentProvider != DatabaseProvider.Postgres)
+        {
+            return;
+        }
+
+        await using var database = await TestDatabase.CreateAsync();
+        await database.MigrateAsync();
+        using (var jobs = ServiceProcess.Start(database, Settings("127.0.0.0/8")))
+        {
+            await TestData.EventuallyAsync(() => jobs.ReadinessAsync(), s => s == 200, TimeSpan.FromSeconds(90), "Jobs ready");
+            using var scraper = new HttpClient { BaseAddress = jobs.Url };
+            var text = await TestData.EventuallyAsync(() => scraper.GetStringAsync("/metrics"),
+                t => t.Contains("exchange_job_runs_total{", StringComparison.Ordinal), TimeSpan.FromSeconds(60), "a job run in the metrics");
+
+            Assert.Contains("job=\"Purge\"", text, StringComparison.Ordinal);
+            Assert.Contains("outcome=\"succeeded\"", text, StringComparison.Ordinal);
+            Assert.Contains("exchange_job_duration_seconds_bucket{", text, StringComparison.Ordinal);
+            // ASP.NET Core's own request metrics, by route template (the readiness probe), never by path or query.
+            Assert.Contains("http_server_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
+            Assert.Contains("http_route=\"/health/ready\"", text, StringComparison.Ordinal);
+        }
+
+        using var elsewhere = ServiceProcess.Start(database, Settings("10.0.0.0/8"));
+        await TestData.EventuallyAsync(() => elsewhere.ReadinessAsync(), s => s == 200, TimeSpan.FromSeconds(90), "Jobs ready");
+        using var outsider = new HttpClient { BaseAddress = elsewhere.Url };
+        using var refused = await outsider.GetAsync("/metrics");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, refused.StatusCode);
+    }
+}
