@@ -15,7 +15,7 @@ public sealed class RunScriptTests
     public async Task The_run_command_starts_all_four_services_and_stops_them_on_SIGTERM()
     {
         await using var database = await TestDatabase.CreateAsync();
-        var ports = Enumerable.Range(0, 4).Select(_ => FreePort()).ToArray();
+        var ports = Enumerable.Range(0, 4).Select(_ => FreePorts.Next()).ToArray();
         var log = Path.Combine(Path.GetTempPath(), $"exchange-run-{Guid.NewGuid():N}.log");
         var start = new ProcessStartInfo("bash", ["-c", $"exec ./run.sh </dev/null >'{log}' 2>&1"]) { WorkingDirectory = Repository.Root };
         start.Environment["EXCHANGE_IDENTITY_PORT"] = ports[0].ToString();
@@ -66,13 +66,6 @@ public sealed class RunScriptTests
 
             File.Delete(log);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static bool IsListening(int port)

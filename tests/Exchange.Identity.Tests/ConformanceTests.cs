@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Exchange.Core.Data;
 using Exchange.Core.Identity;
 using Exchange.Testing;
@@ -21,7 +19,7 @@ public sealed class ConformanceTests
     public async Task The_openid_client_library_passes_discovery_client_credentials_and_a_code_flow_with_pkce()
     {
         await using var database = await TestDatabase.CreateAsync();
-        var port = FreePort();
+        var port = FreePorts.Next();
         var issuer = $"http://127.0.0.1:{port}";
         var host = Repository.HostAssembly("Exchange.Identity");
         // --urls: appsettings.json names the development port, which would win over ASPNETCORE_URLS.
@@ -94,13 +92,6 @@ public sealed class ConformanceTests
             await identity.WaitForExitAsync();
             await serverOutput;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task WaitUntilReadyAsync(string baseUrl, Process process)

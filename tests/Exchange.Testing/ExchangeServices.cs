@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 namespace Exchange.Testing;
 
@@ -24,10 +23,10 @@ public sealed class ExchangeServices(IReadOnlyDictionary<string, string>? extraS
     public async Task InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
-        IdentityUrl = $"http://127.0.0.1:{FreePort()}";
-        ApiUrl = $"http://127.0.0.1:{FreePort()}";
-        PortalUrl = $"http://127.0.0.1:{FreePort()}";
-        JobsUrl = $"http://127.0.0.1:{FreePort()}";
+        IdentityUrl = $"http://127.0.0.1:{FreePorts.Next()}";
+        ApiUrl = $"http://127.0.0.1:{FreePorts.Next()}";
+        PortalUrl = $"http://127.0.0.1:{FreePorts.Next()}";
+        JobsUrl = $"http://127.0.0.1:{FreePorts.Next()}";
 
         var settings = new Dictionary<string, string>
         {
@@ -177,12 +176,5 @@ public sealed class ExchangeServices(IReadOnlyDictionary<string, string>? extraS
         }
 
         throw new TimeoutException($"{url} did not become ready within two minutes.\n{Logs()}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

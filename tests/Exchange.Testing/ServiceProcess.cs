@@ -24,7 +24,7 @@ public sealed class ServiceProcess : IDisposable
     /// <summary>Starts <paramref name="project"/> (in the Testing environment) on the test's database.</summary>
     public static ServiceProcess Start(string project, TestDatabase database, IDictionary<string, string?> settings, string? connectionString = null)
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { Repository.HostAssembly(project) },
@@ -100,13 +100,6 @@ public sealed class ServiceProcess : IDisposable
         {
             return null;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public bool HasExited => _process.HasExited;

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 
 namespace Exchange.Testing;
 
@@ -42,7 +40,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
             await RunAsync("chown", ["postgres", data]);
         }
 
-        var server = new ThrowawayPostgres(bin, data, FreePort());
+        var server = new ThrowawayPostgres(bin, data, FreePorts.Next());
         await server.PgAsync("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync"]);
         await server.StartServerAsync();
         return server;
@@ -82,12 +80,5 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         {
             throw new InvalidOperationException($"{Path.GetFileName(command)} {arguments.FirstOrDefault()} failed ({exitCode}): {output}");
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

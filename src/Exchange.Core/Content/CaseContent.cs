@@ -19,8 +19,22 @@ public static class CaseContent
             return;
         }
 
-        var rows = await db.CaseDataKeys.AsNoTracking().Where(k => wanted.Contains(k.CaseId)).ToListAsync(cancellationToken);
-        foreach (var row in rows)
+        await UnwrapAsync(db, protector, db.CaseDataKeys.Where(k => wanted.Contains(k.CaseId)), cancellationToken);
+    }
+
+    /// <summary>
+    /// Unwraps the data keys of the cases a query selects, in the one query that fetches the keys: a
+    /// caller's need-to-know filter and the key lookup travel together, with no round trip between.
+    /// </summary>
+    public static Task UnlockAsync(this ExchangeDbContext db, IQueryable<Guid> caseIds, CancellationToken cancellationToken = default)
+    {
+        var protector = db.ContentProtector ?? throw new InvalidOperationException("This context has no case content protector (AddExchangeDatabase registers it).");
+        return UnwrapAsync(db, protector, db.CaseDataKeys.Where(k => caseIds.Contains(k.CaseId)), cancellationToken);
+    }
+
+    private static async Task UnwrapAsync(ExchangeDbContext db, CaseContentProtector protector, IQueryable<CaseDataKey> keys, CancellationToken cancellationToken)
+    {
+        foreach (var row in await keys.AsNoTracking().ToListAsync(cancellationToken))
         {
             db.ContentKeys.Keys[row.CaseId] = protector.Unwrap(row.CaseId, row.KekId, row.WrappedKey);
         }

@@ -626,10 +626,10 @@ public static class CasesEndpoints
     /// </summary>
     internal static async Task<CollaborationCase?> LoadAsync(CaseServices s, Guid id, Caller caller, bool tracking, CancellationToken cancellationToken)
     {
-        if (await s.Db.Cases.AnyAsync(c => c.Id == id && (c.SubmittingMemberId == caller.MemberId || c.ReceivingMemberId == caller.MemberId), cancellationToken))
-        {
-            await s.Db.UnlockAsync(id, cancellationToken);
-        }
+        // The party check and the key lookup are one query: only a party's case gets its key.
+        await s.Db.UnlockAsync(
+            s.Db.Cases.Where(c => c.Id == id && (c.SubmittingMemberId == caller.MemberId || c.ReceivingMemberId == caller.MemberId)).Select(c => c.Id),
+            cancellationToken);
 
         var query = s.Db.Cases.Include(c => c.Fields).Include(c => c.WithheldFields).AsSplitQuery();
         return await (tracking ? query : query.AsNoTracking()).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
