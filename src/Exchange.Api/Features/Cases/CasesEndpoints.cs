@@ -272,10 +272,18 @@ public static class CasesEndpoints
             return Problems.Invalid("Idempotency-Key", "Must be 1 to 200 visible ASCII characters.");
         }
 
-        var (receiver, invalid) = await LoadReceiverAsync(body, caller, s, cancellationToken);
+        var (inputs, invalid) = await LoadInputsAsync(body, caller, s, cancellationToken);
         if (invalid is not null)
         {
             return invalid;
+        }
+
+        var receiver = inputs!.Receiver;
+        var outcome = CaseSubmissionRules.Evaluate(inputs.Context(caller.MemberId, body.Fields!, s.Now));
+        if (outcome.Refusal is { } early && idempotencyKey is null)
+        {
+            // Refused before any lock or write; with an Idempotency-Key, a replay of an earlier success comes first.
+            return Refused(early, body, caller, receiver, s);
         }
 
         await using var transaction = await s.Audit.BeginAsync(cancellationToken);
@@ -298,12 +306,9 @@ public static class CasesEndpoints
             }
         }
 
-        var outcome = await EvaluateAsync(body, caller, receiver!, s, cancellationToken);
         if (outcome.Refusal is { } refusal)
         {
-            s.Logger.LogInformation("Case submission refused with {Code}: member {Member} actor {Actor} receiver {Receiver} authorisation {Authorisation}",
-                refusal.Code, caller.MemberId, caller.ActorId, receiver!.Id, body.CustomerAuthorisationId);
-            return Problems.Refused(refusal);
+            return Refused(refusal, body, caller, receiver, s);
         }
 
         var accepted = outcome.Accepted!;
@@ -311,7 +316,7 @@ public static class CasesEndpoints
         var collaboration = new CollaborationCase
         {
             SubmittingMemberId = caller.MemberId,
-            ReceivingMemberId = receiver!.Id,
+            ReceivingMemberId = receiver.Id,
             CustomerAuthorisationId = body.CustomerAuthorisationId!.Value,
             Severity = body.Severity!.Value,
             SubmitterCaseReference = body.SubmitterCaseReference!,
@@ -364,19 +369,20 @@ public static class CasesEndpoints
             return forbidden;
         }
 
-        var (receiver, invalid) = await LoadReceiverAsync(body, caller, s, cancellationToken);
+        var (inputs, invalid) = await LoadInputsAsync(body, caller, s, cancellationToken);
         if (invalid is not null)
         {
             return invalid;
         }
 
-        var outcome = await EvaluateAsync(body, caller, receiver!, s, cancellationToken);
+        var receiver = inputs!.Receiver;
+        var outcome = CaseSubmissionRules.Evaluate(inputs.Context(caller.MemberId, body.Fields!, s.Now));
         if (outcome.Refusal is { } refusal)
         {
             return Problems.Refused(refusal);
         }
 
-        return TypedResults.Ok(new CasePreviewDto(receiver!.Id, outcome.Accepted!.Fields,
+        return TypedResults.Ok(new CasePreviewDto(receiver.Id, outcome.Accepted!.Fields,
             outcome.Accepted.Withheld.Select(w => new WithheldFieldDto(w.Field, w.Reason)).ToList()));
     }
 
@@ -385,8 +391,18 @@ public static class CasesEndpoints
             ? Problems.Forbidden("Only a member's engineers and systems open cases.")
             : null;
 
-    /// <summary>The receiver named in the body, and the body checked against its intake policy's required fields.</summary>
-    private static async Task<(Member? Receiver, ValidationProblem? Invalid)> LoadReceiverAsync(
+    private static ProblemHttpResult Refused(Refusal refusal, CreateCaseRequest body, Caller caller, Member receiver, CaseServices s)
+    {
+        s.Logger.LogInformation("Case submission refused with {Code}: member {Member} actor {Actor} receiver {Receiver} authorisation {Authorisation}",
+            refusal.Code, caller.MemberId, caller.ActorId, receiver.Id, body.CustomerAuthorisationId);
+        return Problems.Refused(refusal);
+    }
+
+    /// <summary>
+    /// What the gates need, in one query (<see cref="SubmissionInputs"/>), and the body checked
+    /// against the receiver's intake policy's required fields.
+    /// </summary>
+    private static async Task<(SubmissionInputs? Inputs, ValidationProblem? Invalid)> LoadInputsAsync(
         CreateCaseRequest body, Caller caller, CaseServices s, CancellationToken cancellationToken)
     {
         if (body.ReceivingMemberId == caller.MemberId)
@@ -394,30 +410,20 @@ public static class CasesEndpoints
             return (null, Problems.Invalid("receivingMemberId", "A member cannot open a case to itself."));
         }
 
-        var receiver = await s.Db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Id == body.ReceivingMemberId, cancellationToken);
-        if (receiver is null)
+        var inputs = await SubmissionInputs.LoadAsync(s.Db, caller.MemberId, body.ReceivingMemberId!, body.CustomerAuthorisationId, cancellationToken);
+        if (inputs is null)
         {
             return (null, Problems.Invalid("receivingMemberId", "No member with this id."));
         }
 
-        var missing = receiver.IntakePolicy.RequiredFields.Where(f => !body.Fields!.ContainsKey(f)).ToList();
+        var missing = inputs.Receiver.IntakePolicy.RequiredFields.Where(f => !body.Fields!.ContainsKey(f)).ToList();
         if (missing.Count > 0)
         {
             return (null, Problems.Invalid(
                 missing.ToDictionary(f => $"fields.{f}", _ => new[] { "Required by the receiving member's intake policy." })));
         }
 
-        return (receiver, null);
-    }
-
-    private static async Task<SubmissionOutcome> EvaluateAsync(CreateCaseRequest body, Caller caller, Member receiver, CaseServices s, CancellationToken cancellationToken)
-    {
-        var parties = new[] { caller.MemberId, receiver.Id };
-        var agreements = await s.Db.Agreements.AsNoTracking().Include(a => a.Parties)
-            .Where(a => a.Parties.Any(p => parties.Contains(p.PartyId))).ToListAsync(cancellationToken);
-        var authorisation = await s.Db.CustomerAuthorisations.AsNoTracking()
-            .FirstOrDefaultAsync(a => a.Id == body.CustomerAuthorisationId, cancellationToken);
-        return CaseSubmissionRules.Evaluate(new SubmissionContext(caller.MemberId, receiver, agreements, authorisation, body.Fields!, s.Now));
+        return (inputs, null);
     }
 
     private static async Task<Results<Created<CaseDto>, ValidationProblem, ProblemHttpResult>> ReplayAsync(
