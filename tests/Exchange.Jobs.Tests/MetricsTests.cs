@@ -5,7 +5,8 @@ namespace Exchange.Jobs.Tests;
 
 /// <summary>
 /// The Jobs service as a process, scraped the way Prometheus would: its own job metrics next to
-/// ASP.NET Core's, served to the configured scrapers only.
+/// ASP.NET Core's request rates and latencies, database time and the purge backlog, served to the
+/// configured scrapers only.
 /// </summary>
 public sealed class MetricsTests
 {
@@ -40,6 +41,12 @@ public sealed class MetricsTests
             // ASP.NET Core's own request metrics, by route template (the readiness probe), never by path or query.
             Assert.Contains("http_server_request_duration_seconds_bucket{", text, StringComparison.Ordinal);
             Assert.Contains("http_route=\"/health/ready\"", text, StringComparison.Ordinal);
+            // Database time on every provider, and the purge backlog the purge run counted (issue 13).
+            Assert.Contains("exchange_db_command_duration_seconds_bucket{", text, StringComparison.Ordinal);
+            Assert.Contains("db_system=\"postgresql\"", text, StringComparison.Ordinal);
+            var backlog = System.Text.RegularExpressions.Regex.Match(text, @"^exchange_purge_backlog(\{[^}]*\})? (\S+)", System.Text.RegularExpressions.RegexOptions.Multiline);
+            Assert.True(backlog.Success, "no exchange_purge_backlog sample");
+            Assert.True(double.Parse(backlog.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) >= 0, backlog.Value);
         }
 
         using var elsewhere = ServiceProcess.Start(database, Settings("10.0.0.0/8"));

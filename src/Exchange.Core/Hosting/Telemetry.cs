@@ -98,4 +98,26 @@ public static class ExchangeMetrics
 
     /// <summary>From an event's commit to its successful delivery.</summary>
     public static readonly Histogram<double> WebhookLag = Meter.CreateHistogram<double>("exchange.webhook.lag", unit: "s", description: "Time from an event to its delivery");
+
+    /// <summary>
+    /// Time the database took per command, on every provider (EF Core's own meter counts queries but
+    /// does not time them, and Npgsql's meter covers PostgreSQL only), by provider and outcome.
+    /// </summary>
+    public static readonly Histogram<double> DatabaseCommandDuration = Meter.CreateHistogram<double>(
+        "exchange.db.command.duration", unit: "s", description: "Duration of database commands",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+
+    private static long _purgeBacklog = -1;
+
+    /// <summary>
+    /// Cases whose purge is due and that are not purged yet, as the last purge run counted them: the
+    /// gauge reads a number, never the database, so a scrape costs nothing. Only the Jobs service reports it.
+    /// </summary>
+    public static readonly ObservableGauge<long> PurgeBacklog = Meter.CreateObservableGauge(
+        "exchange.purge.backlog",
+        () => Interlocked.Read(ref _purgeBacklog) is var cases and >= 0 ? [new Measurement<long>(cases)] : Array.Empty<Measurement<long>>(),
+        description: "Cases due for purge and not yet purged, as of the last purge run");
+
+    /// <summary>What the purge run counted (<see cref="PurgeBacklog"/>).</summary>
+    public static void RecordPurgeBacklog(long cases) => Interlocked.Exchange(ref _purgeBacklog, cases);
 }
