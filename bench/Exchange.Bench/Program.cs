@@ -172,10 +172,13 @@ rows.Add(new Row(purged, null, null, ">= 5,000 cases/s"));
 rows.Add(new Row(during, submissionAt.GetValueOrDefault(pageClients), submissionAt.ContainsKey(pageClients) ? "case submission without the purge, same clients" : null,
     "p99 < 100 ms"));
 
+// Where the database's time went (PostgreSQL with pg_stat_statements loaded, as bench/run.sh starts it).
+var profile = await Profile.TopStatementsAsync(services.Database, 12);
+
 // 6. Peak memory of each service over the whole run.
 var memory = services.Processes.Select(p => new MemoryRow(p.Name, Figures.PeakMemoryMegabytes(p.ProcessId))).ToList();
 
-var report = new Report(DateTimeOffset.UtcNow, provider.ToString(), Environment.ProcessorCount, smoke, duration.TotalSeconds, Load: LoadAverage(), rows, memory);
+var report = new Report(DateTimeOffset.UtcNow, provider.ToString(), Environment.ProcessorCount, smoke, duration.TotalSeconds, Load: LoadAverage(), rows, memory, profile);
 var output = outIndex >= 0 ? args[outIndex + 1] : Path.Combine(Repository.Root, "bench", "results", $"{provider.ToString().ToLowerInvariant()}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, new JsonSerializerOptions
@@ -321,6 +324,15 @@ static string Markdown(Report report)
         text.AppendLine($"| {m.Service} | {m.PeakMegabytes:F0} MB |");
     }
 
+    if (report.Profile.Count > 0)
+    {
+        text.AppendLine().AppendLine("| statement (pg_stat_statements, whole run) | calls | total s | mean ms |").AppendLine("| --- | --- | --- | --- |");
+        foreach (var p in report.Profile)
+        {
+            text.AppendLine($"| `{p.Statement}` | {p.Calls} | {p.TotalSeconds:F1} | {p.MeanMs:F2} |");
+        }
+    }
+
     return text.ToString();
 
     static string Ms(double value) => double.IsNaN(value) ? "" : value.ToString("F1");
@@ -333,4 +345,6 @@ internal sealed record Row(Measurement Exchange, Measurement? Ceiling, string? C
 
 internal sealed record MemoryRow(string Service, double PeakMegabytes);
 
-internal sealed record Report(DateTimeOffset At, string Provider, int Processors, bool Smoke, double SecondsPerFigure, string Load, List<Row> Rows, List<MemoryRow> Memory);
+internal sealed record Report(
+    DateTimeOffset At, string Provider, int Processors, bool Smoke, double SecondsPerFigure, string Load, List<Row> Rows, List<MemoryRow> Memory,
+    List<StatementTime> Profile);
