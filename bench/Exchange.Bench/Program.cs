@@ -117,6 +117,10 @@ foreach (var size in inboxSizes.Order())
 // once, webhook fan-out every second (the shipped interval is 10 s, which alone would miss the target).
 await services.StartRemainingAsync(new Dictionary<string, string>
 {
+    // The database is migrated already; a migrating start would also seal the seeded plaintext rows
+    // (the conversion of content written before decision 0006) before the service is ready.
+    ["Exchange__Database__MigrateOnStart"] = "false",
+    ["Exchange__Demo__Seed"] = "false",
     ["Exchange__Jobs__Purge__Interval"] = "00:00:01",
     ["Exchange__Jobs__Webhooks__Interval"] = "00:00:01",
 });
