@@ -159,15 +159,15 @@ seedTime.Restart();
 await seeding.MakeDueAsync();
 Console.Error.WriteLine($"made {due:N0} cases due in {seedTime.Elapsed.TotalSeconds:F0} s");
 var before = await seeding.TombstonesAsync();
-// The window opens when the first case is tombstoned (the Jobs service's next purge run), so the
-// rate is the purge's own, not the wait for its schedule.
+// The window opens when the first batch is tombstoned (the Jobs service's next purge run), so the
+// rate is the purge's own, not the wait for its schedule; that first batch counts (at most one
+// batch too many over the window, and a tiny smoke backlog purged at once still shows).
 var waitedFor = System.Diagnostics.Stopwatch.StartNew();
 while (waitedFor.Elapsed < TimeSpan.FromSeconds(60) && await seeding.TombstonesAsync() == before)
 {
     await Task.Delay(100);
 }
 
-before = await seeding.TombstonesAsync();
 var purgeClock = System.Diagnostics.Stopwatch.StartNew();
 var during = await Load.RunAsync($"case submission during the purge", pageClients, duration, Submit(token));
 var after = await seeding.TombstonesAsync();
