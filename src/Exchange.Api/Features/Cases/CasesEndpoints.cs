@@ -11,6 +11,7 @@ using Exchange.Core.Content;
 using Exchange.Core.Data;
 using Exchange.Core.Identity;
 using Exchange.Core.Members;
+using Exchange.Core.Privacy;
 using Exchange.Core.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -501,6 +502,12 @@ public static class CasesEndpoints
             return Problems.Forbidden("Only a member's engineers and systems change cases.");
         }
 
+        // A data-subject request's restriction or objection: nothing new is shared on the case until lifted.
+        if (await DataSubjectSearch.RestrictionOfAsync(s.Db, id, cancellationToken) is { } restricted)
+        {
+            return Problems.Refused(restricted);
+        }
+
         if (ETags.CheckIfMatch(s.Http, collaboration!) is { } precondition)
         {
             return precondition;
@@ -569,6 +576,11 @@ public static class CasesEndpoints
         if (!caller.HasScope(Scopes.CasesWrite) || !Caller.IsEngineer(caller))
         {
             return Problems.Forbidden("Only a member's engineers and systems write notes.");
+        }
+
+        if (await DataSubjectSearch.RestrictionOfAsync(s.Db, id, cancellationToken) is { } restricted)
+        {
+            return Problems.Refused(restricted);
         }
 
         var side = caller.Access.SideOf(collaboration!)!.Value;
