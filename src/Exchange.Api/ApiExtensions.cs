@@ -103,6 +103,8 @@ public static class ApiExtensions
         api.MapWebhooksEndpoints();
         api.MapJobsEndpoints();
         api.MapDataSubjectRequestsEndpoints();
+        api.MapRecordsOfProcessingEndpoints();
+        api.MapBreachAssessmentsEndpoints();
         return app;
     }
 }

@@ -17,6 +17,8 @@ public sealed class PrivacyFixture : ApiFixture
     public static readonly TestClient GlobexPrivacy = new("globex-privacy-tool", "test-globex-privacy-secret-0123456789", "globex");
     public static readonly TestClient InitechPrivacy = new("initech-privacy-tool", "test-initech-privacy-secret-0123456789", "initech");
     public static readonly TestClient OperatorPrivacy = new("exchange-privacy-tool", "test-operator-privacy-secret-0123456789", Member.OperatorId);
+    /// <summary>An acme system whose credentials a breach assessment looks into.</summary>
+    public static readonly TestClient AcmeLeaky = new("acme-leaky-crm", "test-acme-leaky-secret-0123456789", "acme");
 
     protected override async Task SeedMoreAsync(ExchangeDbContext db)
     {
@@ -24,6 +26,8 @@ public sealed class PrivacyFixture : ApiFixture
         {
             AddClient(db, client, [Roles.PrivacyOfficer], [Scopes.Privacy, Scopes.AgreementsRead]);
         }
+
+        AddClient(db, AcmeLeaky, [Roles.Engineer], [Scopes.CasesRead, Scopes.CasesWrite]);
 
         foreach (var member in await db.Members.Where(m => m.Id == "acme" || m.Id == "globex").ToListAsync())
         {
