@@ -104,7 +104,7 @@ public sealed class AdminApiTests(IdentityServerFixture fixture) : IClassFixture
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var user = (await created.JsonAsync()).GetProperty("user");
         Assert.Equal("acme", user.GetProperty("memberId").GetString());
-        Assert.Equal(["privacy_officer"], user.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ToArray());
+        Assert.Equal(["privacy_officer"], user.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
     }
 
     [Fact]
