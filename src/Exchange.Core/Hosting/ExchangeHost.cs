@@ -151,12 +151,13 @@ public static class ExchangeHost
             CheckProductionSecrets(app);
             CheckKeyRingCertificate(app);
             CheckContentKeys(app);
-            CheckAuditSigningKey(app);
             var seedDemo = app.Configuration.GetValue("Exchange:Demo:Seed", false);
             if (seedDemo && app.Environment.IsProduction())
             {
                 throw new StartupException("Exchange:Demo:Seed is true, but demo data is refused in Production. Remove the setting.");
             }
+
+            CheckAuditSigningKey(app);
 
             await CheckDatabaseAsync(app.Services);
 
