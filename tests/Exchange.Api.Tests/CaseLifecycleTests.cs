@@ -306,7 +306,7 @@ public sealed class CaseLifecycleTests(LifecycleFixture hosts) : IClassFixture<L
         await (await (await hosts.ClientAsync(ApiFixture.Acme)).GetAsync("/api/v1/audit/verify")).ExpectAsync(HttpStatusCode.Forbidden);
         await (await (await hosts.ClientAsync(ApiFixture.Acme)).GetAsync("/api/v1/audit/checkpoints/latest")).ExpectAsync(HttpStatusCode.Forbidden);
 
-        await AuditSealing.SealAllAsync(hosts.Database);
+        await Exchange.Testing.AuditSealing.SealAllAsync(hosts.Database);
         var intact = await (await ops.GetAsync("/api/v1/audit/verify")).ExpectAsync(HttpStatusCode.OK);
         Assert.True(intact["intact"]!.GetValue<bool>());
         Assert.True(intact["checkpoint"]!["signatureValid"]!.GetValue<bool>());
@@ -331,7 +331,7 @@ public sealed class CaseLifecycleTests(LifecycleFixture hosts) : IClassFixture<L
     public async Task The_latest_checkpoint_is_published_with_what_an_auditor_needs_to_verify_it_offline()
     {
         await OpenAsync();
-        await AuditSealing.SealAllAsync(hosts.Database);
+        await Exchange.Testing.AuditSealing.SealAllAsync(hosts.Database);
         var ops = await hosts.ClientAsync(ApiFixture.Operator);
         var checkpoint = await (await ops.GetAsync("/api/v1/audit/checkpoints/latest")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("ES256", checkpoint["algorithm"]!.GetValue<string>());

@@ -166,7 +166,7 @@ public sealed class AuditLogTests
         Assert.True(verification.Checkpoint!.SignatureValid);
         // The lease was never given up, so one node sealed everything.
         Assert.Equal(60, sealedBy.Values.Sum());
-        Assert.Single(sealedBy.Where(s => s.Value > 0));
+        Assert.Single(sealedBy, s => s.Value > 0);
     }
 
     [Theory]
