@@ -113,31 +113,65 @@ public sealed class AuditLog(ExchangeDbContext db, TimeProvider clock)
     public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var checkpoint = await db.AuditCheckpoints.AsNoTracking().OrderByDescending(c => c.Sequence).FirstOrDefaultAsync(cancellationToken);
         var expectedPrevious = Genesis;
-        long expectedSequence = 1;
         long count = 0;
         long? broken = null;
-        string? hashAtCheckpoint = null;
-        await foreach (var entry in db.AuditEntries.AsNoTracking().Where(e => e.Sequence != null).OrderBy(e => e.Sequence)
-            .AsAsyncEnumerable().WithCancellation(cancellationToken))
+        string? head = null;
+
+        // Recomputes the chain from where it was left up to sequence `upTo` (inclusive).
+        async Task ContinueAsync(long upTo)
         {
-            var hash = ComputeHash(entry.Sequence!.Value, entry.OccurredAt, entry.ActorMemberId, entry.ActorId, entry.Action,
-                entry.ObjectType, entry.ObjectId, entry.CaseId, entry.Details, entry.PreviousHash ?? "");
-            if (entry.Sequence != expectedSequence || entry.PreviousHash != expectedPrevious || hash != entry.Hash || !ContentIntact(entry))
+            await foreach (var entry in db.AuditEntries.AsNoTracking().Where(e => e.Sequence > count && e.Sequence <= upTo).OrderBy(e => e.Sequence)
+                .AsAsyncEnumerable().WithCancellation(cancellationToken))
             {
-                broken = expectedSequence;
+                var hash = ComputeHash(entry.Sequence!.Value, entry.OccurredAt, entry.ActorMemberId, entry.ActorId, entry.Action,
+                    entry.ObjectType, entry.ObjectId, entry.CaseId, entry.Details, entry.PreviousHash ?? "");
+                if (entry.Sequence != count + 1 || entry.PreviousHash != expectedPrevious || hash != entry.Hash || !ContentIntact(entry))
+                {
+                    broken = count + 1;
+                    return;
+                }
+
+                expectedPrevious = head = entry.Hash;
+                count++;
+            }
+        }
+
+        // The chain is read in steps, each up to a checkpoint read before it, so a batch the sequencer
+        // seals meanwhile (entries and checkpoint commit together) is never mistaken for tampering.
+        var checkpoint = await LatestCheckpointAsync(cancellationToken);
+        await ContinueAsync(checkpoint?.Sequence ?? long.MaxValue);
+        while (broken is null && checkpoint is not null)
+        {
+            if (count < checkpoint.Sequence)
+            {
+                // The signed head lies beyond the chain's end: entries were deleted from its tail.
+                broken = count + 1;
                 break;
             }
 
-            if (entry.Sequence == checkpoint?.Sequence)
+            if (head != checkpoint.HeadHash)
             {
-                hashAtCheckpoint = entry.Hash;
+                broken = checkpoint.Sequence;
+                break;
             }
 
-            expectedPrevious = entry.Hash;
-            expectedSequence++;
-            count++;
+            if (!await db.AuditEntries.AnyAsync(e => e.Sequence > checkpoint.Sequence, cancellationToken))
+            {
+                break;
+            }
+
+            // Sealed entries beyond the checkpoint are legitimate only if a newer checkpoint, committed
+            // with them, covers them; none means they were written by someone other than the sequencer.
+            var newer = await LatestCheckpointAsync(cancellationToken);
+            if (newer!.Sequence == checkpoint.Sequence)
+            {
+                broken = checkpoint.Sequence + 1;
+                break;
+            }
+
+            checkpoint = newer;
+            await ContinueAsync(checkpoint.Sequence);
         }
 
         CheckpointVerification? signed = null;
@@ -146,23 +180,6 @@ public sealed class AuditLog(ExchangeDbContext db, TimeProvider clock)
             var key = await db.AuditSigningKeys.AsNoTracking().FirstOrDefaultAsync(k => k.KeyId == checkpoint.KeyId, cancellationToken);
             var signatureValid = key is not null && AuditSigner.Verify(key.PublicKeyPem, checkpoint);
             signed = new CheckpointVerification(checkpoint.Sequence, checkpoint.HeadHash, checkpoint.SignedAt, checkpoint.KeyId, signatureValid);
-            if (broken is null)
-            {
-                if (count < checkpoint.Sequence)
-                {
-                    // The signed head lies beyond the chain's end: entries were deleted from its tail.
-                    broken = count + 1;
-                }
-                else if (hashAtCheckpoint != checkpoint.HeadHash)
-                {
-                    broken = checkpoint.Sequence;
-                }
-                else if (count > checkpoint.Sequence)
-                {
-                    // Sealed entries no checkpoint signed: the sequencer signs in the batch's own transaction.
-                    broken = checkpoint.Sequence + 1;
-                }
-            }
         }
 
         long unsealed = 0;
@@ -183,6 +200,9 @@ public sealed class AuditLog(ExchangeDbContext db, TimeProvider clock)
         var intact = broken is null && firstTamperedUnsealed is null && signed?.SignatureValid != false;
         return new AuditVerification(intact, count, broken, unsealed, firstTamperedUnsealed, lag, signed);
     }
+
+    private Task<AuditCheckpoint?> LatestCheckpointAsync(CancellationToken cancellationToken) =>
+        db.AuditCheckpoints.AsNoTracking().OrderByDescending(c => c.Sequence).FirstOrDefaultAsync(cancellationToken);
 
     private static bool ContentIntact(AuditEntry entry) =>
         entry.ContentHash is null
