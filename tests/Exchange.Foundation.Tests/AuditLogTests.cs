@@ -2,6 +2,7 @@ using System.Text;
 using Exchange.Core.Audit;
 using Exchange.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Exchange.Foundation.Tests;
@@ -342,6 +343,65 @@ public sealed class AuditLogTests
 
         db.ChangeTracker.Clear();
         Assert.Equal(0, await db.AuditEntries.CountAsync());
+    }
+
+    [Fact]
+    public async Task Entries_chained_before_the_sequencer_stay_valid_after_the_upgrade_and_the_first_checkpoint_covers_them()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using (var db = database.CreateContext())
+        {
+            // The schema as it was before decision 0207, with a chain the old appender wrote under its lock.
+            var migrations = db.Database.GetMigrations().ToList();
+            Assert.EndsWith("_AuditSequencer", migrations[^1], StringComparison.Ordinal);
+            await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(migrations[^2]);
+            var previous = AuditLog.Genesis;
+            var start = new DateTime(2026, 11, 20, 9, 0, 0, DateTimeKind.Utc);
+            for (long sequence = 1; sequence <= 3; sequence++)
+            {
+                var occurredAt = start.AddMinutes(sequence);
+                var hash = LegacyHash(sequence, occurredAt, "acme", "client-1", "case.read", "case", sequence.ToString(System.Globalization.CultureInfo.InvariantCulture), previous);
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO audit_entries ("Sequence", "OccurredAt", "ActorMemberId", "ActorId", "Action", "ObjectType", "ObjectId", "PreviousHash", "Hash")
+                    VALUES ({sequence}, {occurredAt}, 'acme', 'client-1', 'case.read', 'case', {sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)}, {previous}, {hash})
+                    """);
+                previous = hash;
+            }
+
+            await db.Database.MigrateAsync();
+        }
+
+        await AppendAsync(database, "client-2", "case.read");
+        await AuditSealing.SealAllAsync(database);
+
+        await using var check = database.CreateContext();
+        var entries = await check.AuditEntries.OrderBy(e => e.Sequence).ToListAsync();
+        Assert.Equal([1L, 2L, 3L, 4L], entries.Select(e => e.Sequence!.Value));
+        Assert.Equal(["client-1", "client-1", "client-1", "client-2"], entries.Select(e => e.ActorId));
+        Assert.Null(entries[0].ContentHash);
+        Assert.Equal(entries[2].Hash, entries[3].PreviousHash);
+        var result = await new AuditLog(check, TimeProvider.System).VerifyAsync();
+        Assert.True(result.Intact);
+        Assert.Equal(4, result.Entries);
+        Assert.Equal(4, result.Checkpoint!.Sequence);
+        Assert.True(result.Checkpoint.SignatureValid);
+
+        // An old entry edited after the upgrade still breaks the chain where it was.
+        await check.AuditEntries.Where(e => e.Sequence == 2).ExecuteUpdateAsync(s => s.SetProperty(e => e.ActorId, "someone-else"));
+        Assert.Equal(2, (await new AuditLog(check, TimeProvider.System).VerifyAsync()).FirstBrokenSequence);
+    }
+
+    /// <summary>The chain's hash as specified before decision 0207 (and kept): length-prefixed fields, SHA-256, lower-case hex.</summary>
+    private static string LegacyHash(long sequence, DateTime occurredAt, string member, string actor, string action, string objectType, string objectId, string previous)
+    {
+        var fields = new[]
+        {
+            sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            occurredAt.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", System.Globalization.CultureInfo.InvariantCulture),
+            member, actor, action, objectType, objectId, "", "", previous,
+        };
+        var text = string.Concat(fields.Select(f => $"{f.Length}:{f}|"));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
     private static AuditSequencer Sequencer(Exchange.Core.Data.ExchangeDbContext db, AuditSigner signer, TimeProvider clock) =>
