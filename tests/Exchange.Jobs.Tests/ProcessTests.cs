@@ -129,7 +129,15 @@ public sealed class ProcessTests
 
         // A new process (the same node restarted) takes the rest, the killed one's fetched jobs included.
         using var restarted = ServiceProcess.Start(database, Settings);
-        await TestData.EventuallyAsync(() => check.Tombstones.CountAsync(), n => n == total, RecoveryBound, "every case purged after the restart");
+        try
+        {
+            await TestData.EventuallyAsync(() => check.Tombstones.CountAsync(), n => n == total, RecoveryBound, "every case purged after the restart", restarted);
+        }
+        catch (TimeoutException timeout)
+        {
+            throw new TimeoutException($"{timeout.Message}\n{await PurgeStateAsync(check, restarted)}", timeout);
+        }
+
         await AssertPurgedOnceAsync(check, ids);
         // The killed node held the sequencer's lease; the restarted one takes it over once it expires.
         await AssertSealedByTheJobsAsync(database);
@@ -171,9 +179,9 @@ public sealed class ProcessTests
         Assert.InRange(purgedAtKill, 1, total - 1);
         Assert.InRange(receivedAtKill, 1, 2 * total - 1);
 
-        await TestData.EventuallyAsync(() => check.Tombstones.CountAsync(), n => n == total, RecoveryBound, "every case purged after the kill");
+        await TestData.EventuallyAsync(() => check.Tombstones.CountAsync(), n => n == total, RecoveryBound, "every case purged after the kill", survivor);
         await TestData.EventuallyAsync(() => check.WebhookDeliveries.CountAsync(d => d.Status == DeliveryStatus.Succeeded), n => n == 2 * total,
-            RecoveryBound - killedAt.Elapsed, "every delivery after the kill");
+            RecoveryBound - killedAt.Elapsed, "every delivery after the kill", survivor);
 
         // Nothing half-purged, nothing purged twice.
         await AssertPurgedOnceAsync(check, ids);
@@ -327,6 +335,15 @@ public sealed class ProcessTests
         Assert.Equal(0, verification.Unsealed);
         Assert.True(verification.Checkpoint!.SignatureValid);
         Assert.Equal(verification.Entries, verification.Checkpoint.Sequence);
+    }
+
+    /// <summary>What a stalled purge leaves to look at: the cases left with their purge bookkeeping, and the last failed job runs.</summary>
+    private static async Task<string> PurgeStateAsync(ExchangeDbContext check, ServiceProcess service)
+    {
+        var left = await check.Cases.AsNoTracking().Select(c => $"{c.Id} {c.Status} due {c.PurgeDueAt:O} scheduled {c.PurgeScheduledFor:O}").ToListAsync();
+        var failures = await check.JobRuns.AsNoTracking().Where(r => r.Failed).OrderByDescending(r => r.StartedAt).Take(5)
+            .Select(r => $"{r.JobName} at {r.StartedAt:O}: {r.Error}").ToListAsync();
+        return $"service exited: {service.HasExited}\ncases left:\n{string.Join('\n', left)}\nfailed runs:\n{string.Join('\n', failures)}";
     }
 
     private static async Task<List<string>> ExpectedMessageIdsAsync(ExchangeDbContext check) =>

@@ -1,3 +1,4 @@
+using Exchange.Testing;
 using Exchange.Core.Authorisations;
 using Exchange.Core.Cases;
 using Exchange.Core.Data;
@@ -98,7 +99,8 @@ internal static class TestData
         CreatedAt = DateTime.UtcNow,
     };
 
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what)
+    /// <summary>Polls until done or the timeout; a timeout names what was awaited and, when given, what the service printed last.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan timeout, string what, ServiceProcess? service = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -111,7 +113,7 @@ internal static class TestData
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Timed out waiting for {what}; last value: {value}");
+                throw new TimeoutException($"Timed out waiting for {what}; last value: {value}{(service is null ? "" : "\n" + service.LastLines)}");
             }
 
             await Task.Delay(100);

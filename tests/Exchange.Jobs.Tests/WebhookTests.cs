@@ -24,8 +24,14 @@ public sealed class WebhookTests
         }
     }
 
-    /// <summary>A Jobs host, a receiver for acme, and one case.created event in the outbox for acme and globex.</summary>
-    private static async Task<Setup> StartAsync(Action<Receiver>? configure = null, string memberId = "acme", Action<WebhookSubscription, WebhookSecret>? subscription = null, Dictionary<string, string?>? settings = null)
+    /// <summary>
+    /// A Jobs host, a receiver for acme, and one case.created event in the outbox for acme and globex.
+    /// Further subscriptions come through <paramref name="others"/>, saved with the event: the dispatcher
+    /// fans an event out to the subscriptions that exist when it runs, which may be at once.
+    /// </summary>
+    private static async Task<Setup> StartAsync(
+        Action<Receiver>? configure = null, string memberId = "acme", Action<WebhookSubscription, WebhookSecret>? subscription = null,
+        Dictionary<string, string?>? settings = null, Func<IServiceProvider, IEnumerable<WebhookSubscription>>? others = null)
     {
         var database = await TestDatabase.CreateAsync();
         await database.MigrateAsync();
@@ -40,6 +46,7 @@ public sealed class WebhookTests
         var registered = TestData.Subscription(factory.Services, memberId, receiver.Url, secret);
         subscription?.Invoke(registered, factory.Services.GetRequiredService<WebhookSecret>());
         db.WebhookSubscriptions.Add(registered);
+        db.WebhookSubscriptions.AddRange(others?.Invoke(factory.Services) ?? []);
         db.OutboxMessages.Add(CaseEvents.ForCase(CaseEvents.Created, collaboration, DateTime.UtcNow));
         await db.SaveChangesAsync();
         return new Setup(database, factory, receiver, secret, registered.Id);
@@ -75,12 +82,9 @@ public sealed class WebhookTests
         // Issue 14, defect 1: one undecryptable subscription blocked every member's deliveries, which
         // stayed pending with no attempt and no error for ever.
         await using var globexReceiver = await Receiver.StartAsync();
-        await using var setup = await StartAsync(subscription: (s, _) => s.ProtectedSecret = "CfDJ8-not-from-this-key-ring");
-        await using (var db = setup.Database.CreateContext())
-        {
-            db.WebhookSubscriptions.Add(TestData.Subscription(setup.Factory.Services, "globex", globexReceiver.Url, WebhookSecret.Generate()));
-            await db.SaveChangesAsync();
-        }
+        await using var setup = await StartAsync(
+            subscription: (s, _) => s.ProtectedSecret = "CfDJ8-not-from-this-key-ring",
+            others: services => [TestData.Subscription(services, "globex", globexReceiver.Url, WebhookSecret.Generate())]);
 
         await using var check = setup.Database.CreateContext();
         var broken = await TestData.EventuallyAsync(
