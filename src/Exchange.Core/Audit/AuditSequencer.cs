@@ -30,7 +30,13 @@ public sealed class AuditSequencer(ExchangeDbContext db, AuditSigner signer, Tim
             return new SealResult(Leader: false, 0, 0, null);
         }
 
-        var oldest = await db.AuditEntries.Where(e => e.Sequence == null).MinAsync(e => e.OccurredAt, cancellationToken);
+        // Another sequencer may have sealed them since the count: then there is nothing left to do.
+        var oldest = await db.AuditEntries.Where(e => e.Sequence == null).MinAsync(e => (DateTime?)e.OccurredAt, cancellationToken);
+        if (oldest is null)
+        {
+            return new SealResult(Leader: false, 0, 0, null);
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (!await TakeLeaseAsync(holder, leaseDuration, cancellationToken))
         {
