@@ -1263,56 +1263,148 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161229_AuditSequencer') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161428_PrivacyProcedures') THEN
+    CREATE TABLE breach_assessments (
+        "Id" uuid NOT NULL,
+        "ActorId" character varying(200) NOT NULL,
+        "WindowFrom" timestamp with time zone NOT NULL,
+        "WindowTo" timestamp with time zone NOT NULL,
+        "OpenedAt" timestamp with time zone NOT NULL,
+        "DeadlineAt" timestamp with time zone NOT NULL,
+        "OpenedBy" character varying(200) NOT NULL,
+        "Description" character varying(2000),
+        "CaseIds" text NOT NULL,
+        CONSTRAINT "PK_breach_assessments" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161428_PrivacyProcedures') THEN
+    CREATE TABLE data_subject_requests (
+        "Id" uuid NOT NULL,
+        "MemberId" character varying(64) NOT NULL,
+        "OpenedByMemberId" character varying(64) NOT NULL,
+        "OpenedBy" character varying(200) NOT NULL,
+        "Right" character varying(40) NOT NULL,
+        "SubjectEmail" character varying(320),
+        "SubjectPhone" character varying(50),
+        "SubjectName" character varying(200),
+        "IdentityVerification" character varying(1000),
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "DueAt" timestamp with time zone NOT NULL,
+        "ExtendedAt" timestamp with time zone,
+        "ExtensionReason" character varying(1000),
+        "CompletedAt" timestamp with time zone,
+        "LiftedAt" timestamp with time zone,
+        "LiftReason" character varying(1000),
+        "ErasedAt" timestamp with time zone,
+        "CaseIds" text NOT NULL,
+        "AuthorisationIds" text NOT NULL,
+        CONSTRAINT "PK_data_subject_requests" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161428_PrivacyProcedures') THEN
+    CREATE TABLE case_restrictions (
+        "CaseId" uuid NOT NULL,
+        "RequestId" uuid NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_case_restrictions" PRIMARY KEY ("CaseId", "RequestId"),
+        CONSTRAINT "FK_case_restrictions_cases_CaseId" FOREIGN KEY ("CaseId") REFERENCES cases ("Id") ON DELETE CASCADE,
+        CONSTRAINT "FK_case_restrictions_data_subject_requests_RequestId" FOREIGN KEY ("RequestId") REFERENCES data_subject_requests ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161428_PrivacyProcedures') THEN
+    CREATE INDEX "IX_breach_assessments_OpenedAt" ON breach_assessments ("OpenedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161428_PrivacyProcedures') THEN
+    CREATE INDEX "IX_case_restrictions_RequestId" ON case_restrictions ("RequestId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161428_PrivacyProcedures') THEN
+    CREATE INDEX "IX_data_subject_requests_MemberId_CreatedAt" ON data_subject_requests ("MemberId", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161428_PrivacyProcedures') THEN
+    INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
+    VALUES ('20261130161428_PrivacyProcedures', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130173058_AuditSequencer') THEN
     ALTER TABLE audit_entries DROP CONSTRAINT "PK_audit_entries";
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161229_AuditSequencer') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130173058_AuditSequencer') THEN
     ALTER TABLE audit_entries ALTER COLUMN "PreviousHash" DROP NOT NULL;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161229_AuditSequencer') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130173058_AuditSequencer') THEN
     ALTER TABLE audit_entries ALTER COLUMN "Hash" DROP NOT NULL;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161229_AuditSequencer') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130173058_AuditSequencer') THEN
     ALTER TABLE audit_entries ALTER COLUMN "Sequence" DROP NOT NULL;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161229_AuditSequencer') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130173058_AuditSequencer') THEN
     ALTER TABLE audit_entries ADD "Id" bigint GENERATED BY DEFAULT AS IDENTITY;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161229_AuditSequencer') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130173058_AuditSequencer') THEN
     ALTER TABLE audit_entries ADD "ContentHash" character varying(64);
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161229_AuditSequencer') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130173058_AuditSequencer') THEN
     ALTER TABLE audit_entries ADD CONSTRAINT "PK_audit_entries" PRIMARY KEY ("Id");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161229_AuditSequencer') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130173058_AuditSequencer') THEN
     CREATE TABLE audit_checkpoints (
         "Sequence" bigint NOT NULL,
         "HeadHash" character varying(64) NOT NULL,
@@ -1326,7 +1418,7 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161229_AuditSequencer') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130173058_AuditSequencer') THEN
     CREATE TABLE audit_sequencer_lease (
         "Name" character varying(64) NOT NULL,
         "Holder" character varying(200),
@@ -1338,7 +1430,7 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161229_AuditSequencer') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130173058_AuditSequencer') THEN
     CREATE TABLE audit_signing_keys (
         "KeyId" character varying(64) NOT NULL,
         "PublicKeyPem" character varying(1000) NOT NULL,
@@ -1350,16 +1442,16 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161229_AuditSequencer') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130173058_AuditSequencer') THEN
     CREATE UNIQUE INDEX "IX_audit_entries_Sequence" ON audit_entries ("Sequence");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161229_AuditSequencer') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130173058_AuditSequencer') THEN
     INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
-    VALUES ('20261130161229_AuditSequencer', '10.0.15');
+    VALUES ('20261130173058_AuditSequencer', '10.0.15');
     END IF;
 END $EF$;
 COMMIT;

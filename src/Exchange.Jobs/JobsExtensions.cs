@@ -49,7 +49,7 @@ public static class JobsExtensions
     }
 
     /// <summary>
-    /// The audit sequencer (decision 0207) and its signing key: configured in Production (a start
+    /// The audit sequencer (decision 0208) and its signing key: configured in Production (a start
     /// without it is refused), made on first use elsewhere, beside the development database.
     /// </summary>
     private static void AddAuditSealing(WebApplicationBuilder builder)

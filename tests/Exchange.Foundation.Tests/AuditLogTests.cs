@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Exchange.Foundation.Tests;
 
-/// <summary>The audit log of decision 0207: appended without a lock, sealed by one leased sequencer, checkpoints signed.</summary>
+/// <summary>The audit log of decision 0208: appended without a lock, sealed by one leased sequencer, checkpoints signed.</summary>
 public sealed class AuditLogTests
 {
     [Fact]
@@ -351,7 +351,7 @@ public sealed class AuditLogTests
         await using var database = await TestDatabase.CreateAsync();
         await using (var db = database.CreateContext())
         {
-            // The schema as it was before decision 0207, with a chain the old appender wrote under its lock.
+            // The schema as it was before decision 0208, with a chain the old appender wrote under its lock.
             var migrations = db.Database.GetMigrations().ToList();
             Assert.EndsWith("_AuditSequencer", migrations[^1], StringComparison.Ordinal);
             await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(migrations[^2]);
@@ -391,7 +391,7 @@ public sealed class AuditLogTests
         Assert.Equal(2, (await new AuditLog(check, TimeProvider.System).VerifyAsync()).FirstBrokenSequence);
     }
 
-    /// <summary>The chain's hash as specified before decision 0207 (and kept): length-prefixed fields, SHA-256, lower-case hex.</summary>
+    /// <summary>The chain's hash as specified before decision 0208 (and kept): length-prefixed fields, SHA-256, lower-case hex.</summary>
     private static string LegacyHash(long sequence, DateTime occurredAt, string member, string actor, string action, string objectType, string objectId, string previous)
     {
         var fields = new[]

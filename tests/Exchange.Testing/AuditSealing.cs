@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Exchange.Testing;
 
 /// <summary>
-/// The audit sequencer (decision 0207) for tests whose hosts do not run Jobs: seals what has been
+/// The audit sequencer (decision 0208) for tests whose hosts do not run Jobs: seals what has been
 /// appended, as Jobs would, with this database's signing key; and a poll for tests whose Jobs seal.
 /// </summary>
 public static class AuditSealing

@@ -68,7 +68,7 @@ public sealed class TestDatabase : IAsyncDisposable
     /// </summary>
     public string ContentKeyDirectory { get; } = Path.Combine(Path.GetTempPath(), "exchange-tests", "content-keys-" + Guid.NewGuid().ToString("N")[..16]);
 
-    /// <summary>This database's audit checkpoint signing key (decision 0207), made by the first Jobs host or sealing helper that needs it.</summary>
+    /// <summary>This database's audit checkpoint signing key (decision 0208), made by the first Jobs host or sealing helper that needs it.</summary>
     public string AuditSigningKeyPath { get; } = Path.Combine(Path.GetTempPath(), "exchange-tests", "audit-key-" + Guid.NewGuid().ToString("N")[..16] + ".pem");
 
     /// <summary>Configuration a host under test needs to use this database.</summary>

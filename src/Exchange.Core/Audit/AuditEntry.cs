@@ -4,7 +4,7 @@ namespace Exchange.Core.Audit;
 /// One entry of the append-only audit log. Holds ids and actions only, never personal data, so the
 /// log itself never needs purging. A request inserts it with its content hash and nothing else
 /// (<see cref="AuditLog.AppendAsync"/>); the sequencer later seals it into the hash chain by giving it
-/// <see cref="Sequence"/>, <see cref="PreviousHash"/> and <see cref="Hash"/> (decision 0207).
+/// <see cref="Sequence"/>, <see cref="PreviousHash"/> and <see cref="Hash"/> (decision 0208).
 /// </summary>
 public sealed class AuditEntry
 {
@@ -25,7 +25,7 @@ public sealed class AuditEntry
     /// <summary>Ids and counts as JSON; never field values.</summary>
     public string? Details { get; init; }
 
-    /// <summary>SHA-256 of the content, written with the entry; null only for entries chained before decision 0207.</summary>
+    /// <summary>SHA-256 of the content, written with the entry; null only for entries chained before decision 0208.</summary>
     public string? ContentHash { get; init; }
     public string? PreviousHash { get; set; }
     public string? Hash { get; set; }

@@ -15,7 +15,7 @@ public sealed record AuditActor(string MemberId, string ActorId)
 }
 
 /// <summary>
-/// The one place that writes and verifies the audit log (decision 0207). A request appends its
+/// The one place that writes and verifies the audit log (decision 0208). A request appends its
 /// entry in its own transaction with no lock and no chain work: the entry gets a database-assigned
 /// insertion id and a hash of its own content. The sequencer (<see cref="AuditSequencer"/>) later
 /// seals entries into the hash chain, each hash covering the entry and the previous hash, and signs
@@ -71,7 +71,7 @@ public sealed class AuditLog(ExchangeDbContext db, TimeProvider clock)
     /// <summary>
     /// Begins a transaction for code that manages its own unit of work. Prefer
     /// <see cref="InTransactionAsync{T}"/>, which also saves, commits and retries. No lock is taken:
-    /// appends do not wait for each other any more (decision 0207).
+    /// appends do not wait for each other any more (decision 0208).
     /// </summary>
     public Task<IDbContextTransaction> BeginAsync(CancellationToken cancellationToken = default) =>
         db.Database.BeginTransactionAsync(cancellationToken);

@@ -9,7 +9,7 @@ namespace Exchange.Core.Audit;
 public sealed record SealResult(bool Leader, int Sealed, long Unsealed, DateTime? OldestUnsealed);
 
 /// <summary>
-/// Seals appended audit entries into the hash chain (decision 0207). Only the holder of the lease in
+/// Seals appended audit entries into the hash chain (decision 0208). Only the holder of the lease in
 /// <c>audit_sequencer_lease</c> seals, and it renews the lease by a conditional update as the first
 /// statement of every batch's transaction, so two sequencers never seal at once (the row is held
 /// until commit; the second finds another holder and stops). A batch reads the oldest unsealed
@@ -46,7 +46,7 @@ public sealed class AuditSequencer(ExchangeDbContext db, AuditSigner signer, Tim
         // The head is the last signed checkpoint: sealed rows that no checkpoint signed are not built on.
         var head = await db.AuditCheckpoints.AsNoTracking().OrderByDescending(c => c.Sequence)
             .Select(c => new { c.Sequence, c.HeadHash }).FirstOrDefaultAsync(cancellationToken)
-            // Entries chained before checkpoints existed (decision 0207's migration) are adopted as they are.
+            // Entries chained before checkpoints existed (decision 0208's migration) are adopted as they are.
             ?? await db.AuditEntries.AsNoTracking().Where(e => e.Sequence != null).OrderByDescending(e => e.Sequence)
                 .Select(e => new { Sequence = e.Sequence!.Value, HeadHash = e.Hash! }).FirstOrDefaultAsync(cancellationToken);
         var sequence = head?.Sequence ?? 0;

@@ -4,7 +4,7 @@ using System.Text;
 
 namespace Exchange.Core.Audit;
 
-/// <summary>Where the audit sequencer's signing key lives and how the sequencer paces itself (decision 0207).</summary>
+/// <summary>Where the audit sequencer's signing key lives and how the sequencer paces itself (decision 0208).</summary>
 public sealed class AuditOptions
 {
     public const string Section = "Exchange:Audit";

@@ -4,7 +4,7 @@ namespace Exchange.Core.Cases;
 
 /// <summary>
 /// Per-object locks held until the unit of work commits, for changes that read, decide and write
-/// one object (decision 0207): the audit log no longer serialises every writer, so two changes of
+/// one object (decision 0208): the audit log no longer serialises every writer, so two changes of
 /// one case, or two signatures of one agreement, take turns here instead, and changes of different
 /// objects do not wait for each other.
 /// </summary>

@@ -101,7 +101,7 @@ public sealed class CasePurger(ExchangeDbContext db, AuditLog audit, TimeProvide
     /// <summary>
     /// Claims the cases among <paramref name="ids"/> that are concluded and due by <paramref name="dueBy"/>:
     /// a no-op update locks their rows until commit (the audit log no longer serialises writers,
-    /// decision 0207). A second purger blocks on the same rows and, once this one commits, finds
+    /// decision 0208). A second purger blocks on the same rows and, once this one commits, finds
     /// them deleted. Returns the ids claimed.
     /// </summary>
     private async Task<List<Guid>> ClaimAsync(List<Guid> ids, DateTime dueBy, CancellationToken cancellationToken)

@@ -11,7 +11,7 @@ public static class ProviderStatements
     /// <summary>
     /// Takes a named lock held until the current transaction ends: exclusive, or shared with other
     /// shared holders. Narrow locks for the few places that must serialise (one idempotency key, the
-    /// content-key check of a rotation), never the whole write path (decision 0207). SQLite's write
+    /// content-key check of a rotation), never the whole write path (decision 0208). SQLite's write
     /// transaction is already exclusive, so nothing is needed there.
     /// </summary>
     public static async Task LockAsync(ExchangeDbContext db, string resource, bool shared, CancellationToken cancellationToken)

@@ -99,7 +99,7 @@ public static class ExchangeMetrics
     /// <summary>From an event's commit to its successful delivery.</summary>
     public static readonly Histogram<double> WebhookLag = Meter.CreateHistogram<double>("exchange.webhook.lag", unit: "s", description: "Time from an event to its delivery");
 
-    /// <summary>Audit entries sealed into the chain (decision 0207).</summary>
+    /// <summary>Audit entries sealed into the chain (decision 0208).</summary>
     public static readonly Counter<long> AuditSealed = Meter.CreateCounter<long>("exchange.audit.sealed", description: "Audit entries sealed into the hash chain");
 
     /// <summary>From an audit entry's append to its sealing, per entry: the bound on what can go unseen before sealing.</summary>

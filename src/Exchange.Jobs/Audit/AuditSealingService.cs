@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Exchange.Jobs.Audit;
 
 /// <summary>
-/// Runs the audit sequencer (decision 0207) on every Jobs node; the database lease lets one of them
+/// Runs the audit sequencer (decision 0208) on every Jobs node; the database lease lets one of them
 /// seal at a time, and another takes over within the lease's duration when it stops. A tight loop
 /// rather than a Hangfire job: sealing lag is meant to stay well under a second, below what a
 /// recurring job's schedule can do.

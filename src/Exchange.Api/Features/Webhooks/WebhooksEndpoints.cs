@@ -223,10 +223,17 @@ public static class WebhooksEndpoints
     {
         return await audit.InTransactionAsync<Results<Ok<TombstoneReceiptsDto>, Created<TombstoneReceiptsDto>, ProblemHttpResult>>(async () =>
         {
+            // Only a party confirms its own copy's deletion: a procedure's access never reaches here.
+            var access = caller.Access;
+            if (access.MetadataOnly)
+            {
+                return Problems.NotFound();
+            }
+
             // Two confirmations by one member take turns; the second finds the receipt.
             await CaseLocks.LockCasesAsync(db, [id], cancellationToken);
-            var tombstone = await db.Tombstones.Include(t => t.Receipts).FirstOrDefaultAsync(t => t.CaseId == id, cancellationToken);
-            if (tombstone is null || (tombstone.SubmittingMemberId != caller.MemberId && tombstone.ReceivingMemberId != caller.MemberId))
+            var tombstone = await access.Tombstones(db.Tombstones.Include(t => t.Receipts)).FirstOrDefaultAsync(t => t.CaseId == id, cancellationToken);
+            if (tombstone is null)
             {
                 return Problems.NotFound();
             }

@@ -12,7 +12,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
     {
         builder.ToTable("audit_entries");
         // The insertion id comes from the database, so appenders need no lock; the chain's sequence
-        // is given by the sequencer when it seals the entry (decision 0207).
+        // is given by the sequencer when it seals the entry (decision 0208).
         builder.HasKey(a => a.Id);
         builder.Property(a => a.Id).ValueGeneratedOnAdd();
         builder.HasIndex(a => a.Sequence).IsUnique();
