@@ -35,6 +35,7 @@ public sealed class ExchangeServices(IReadOnlyDictionary<string, string>? extraS
             ["Exchange__Database__Provider"] = Database.Provider.ToString(),
             ["Exchange__Database__ConnectionString"] = Database.ConnectionString,
             ["Exchange__ContentKeys__Directory"] = Database.ContentKeyDirectory,
+            ["Exchange__Audit__SigningKeyPath"] = Database.AuditSigningKeyPath,
             ["Exchange__Database__MigrateOnStart"] = "true",
             ["Exchange__Demo__Seed"] = "true",
             ["Exchange__Identity__Issuer"] = IdentityUrl,

@@ -136,6 +136,13 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
             {
                 var missing = MissingKeys(db, work);
                 var stored = StoredCases(db, missing) is { Count: > 0 } look ? await db.Set<CaseDataKey>().AsNoTracking().Where(k => look.Contains(k.CaseId)).ToListAsync(cancellationToken) : [];
+                if (stored.Count < missing.Count && db.Database.CurrentTransaction is not null)
+                {
+                    // A new data key is wrapped with the current KEK: a rotation's check that an old KEK is
+                    // unreferenced waits for this transaction (ContentKeyRotation.LockResource).
+                    await ProviderStatements.LockAsync(db, ContentKeyRotation.LockResource, shared: true, cancellationToken);
+                }
+
                 var (kekId, kek) = ProtectorOf(db).Keks.Current();
                 var cases = StoredCases(db, work.Select(w => w.CaseId).Distinct());
                 var indexed = cases.Count == 0 ? [] : await db.CaseBlindIndex.AsNoTracking().Where(e => cases.Contains(e.CaseId) && e.KekId == kekId).Select(e => new { e.CaseId, e.Hash }).ToListAsync(cancellationToken);

@@ -120,4 +120,27 @@ public static class ExchangeMetrics
 
     /// <summary>What the purge run counted (<see cref="PurgeBacklog"/>).</summary>
     public static void RecordPurgeBacklog(long cases) => Interlocked.Exchange(ref _purgeBacklog, cases);
+
+    /// <summary>Audit entries sealed into the chain (decision 0208).</summary>
+    public static readonly Counter<long> AuditSealed = Meter.CreateCounter<long>("exchange.audit.sealed", description: "Audit entries sealed into the hash chain");
+
+    /// <summary>From an audit entry's append to its sealing, per entry: the bound on what can go unseen before sealing.</summary>
+    public static readonly Histogram<double> AuditSealDelay = Meter.CreateHistogram<double>("exchange.audit.seal_delay", unit: "s", description: "Time from an audit entry's append to its sealing");
+
+    private static double _auditSealingLag;
+    private static long _auditUnsealed;
+
+    /// <summary>The age of the oldest audit entry not yet sealed, as the sequencer of this node last saw it (0 when none).</summary>
+    public static readonly ObservableGauge<double> AuditSealingLag = Meter.CreateObservableGauge("exchange.audit.sealing_lag",
+        () => Volatile.Read(ref _auditSealingLag), unit: "s", description: "Age of the oldest audit entry not yet sealed");
+
+    /// <summary>How many audit entries await sealing, as the sequencer of this node last saw it.</summary>
+    public static readonly ObservableGauge<long> AuditUnsealed = Meter.CreateObservableGauge("exchange.audit.unsealed",
+        () => Interlocked.Read(ref _auditUnsealed), description: "Audit entries not yet sealed");
+
+    public static void ReportAuditBacklog(long unsealed, double lagSeconds)
+    {
+        Interlocked.Exchange(ref _auditUnsealed, unsealed);
+        Volatile.Write(ref _auditSealingLag, lagSeconds);
+    }
 }
