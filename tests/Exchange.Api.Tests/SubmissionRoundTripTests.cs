@@ -6,6 +6,7 @@ using Exchange.Core.Cases;
 using Exchange.Core.Data;
 using Exchange.Testing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -116,11 +117,14 @@ public sealed class SubmissionRoundTripTests(RoundTripFixture hosts) : IClassFix
 {
     /// <summary>
     /// Commands plus commits of one accepted submission without an Idempotency-Key: the gates' inputs
-    /// (1), the audit chain's lock and head (2, the audit log's own), the batched insert (1) and the
-    /// commit (1). Was 9 before issue 13: the receiver, the agreements and the authorisation in three
-    /// queries, and a look for the data key and blind index of the case being inserted (two more).
+    /// (1, before any lock, so a refusal costs only this), the shared hold on the authorisation and
+    /// agreements (1) and the inputs read again under it (1, so a withdrawal or termination racing the
+    /// submission is seen or waits), the shared content-key lock of a new data key (1), the batched
+    /// insert with its audit entry (1) and the commit (1). Was 9 before issue 13: the receiver, the
+    /// agreements and the authorisation in three queries, the audit chain's lock and head, and a look
+    /// for the data key and blind index of the case being inserted.
     /// </summary>
-    public const int MaxPerSubmission = 5;
+    public const int MaxPerSubmission = 6;
 
     private RoundTrips Trips => hosts.Service.Services.GetRequiredService<RoundTrips>();
 
@@ -159,6 +163,34 @@ public sealed class SubmissionRoundTripTests(RoundTripFixture hosts) : IClassFix
 
     private static string Show(IReadOnlyList<string> trips) =>
         $"{trips.Count} round trips:\n" + string.Join("\n---\n", trips.Select(t => t.Length > 300 ? t[..300] + " ..." : t));
+
+    [Fact]
+    public async Task A_submission_racing_a_withdrawal_of_its_authorisation_waits_for_it_and_is_refused()
+    {
+        // The hold is a database lock between nodes; SQLite has one writer and needs none.
+        if (hosts.Database.Provider != DatabaseProvider.Postgres)
+        {
+            return;
+        }
+
+        var acme = await hosts.ClientAsync(ApiFixture.Acme);
+        var authorisation = await acme.AuthoriseAsync(["globex"]);
+        // A withdrawal under way on another node: it holds the authorisation, marks it withdrawn, and
+        // has not committed yet (the API's withdrawal takes the same lock: CaseLocks.LockAsync).
+        await using var db = hosts.Database.CreateContext();
+        await using var withdrawal = await db.Database.BeginTransactionAsync();
+        await CaseLocks.LockAsync(db, "authorisation", authorisation, CancellationToken.None);
+        await db.CustomerAuthorisations.Where(a => a.Id == authorisation).ExecuteUpdateAsync(u => u.SetProperty(a => a.WithdrawnAt, DateTime.UtcNow));
+
+        var submission = acme.PostAsync("/api/v1/cases", Api.CaseBody("globex", authorisation));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(submission.IsCompleted, "the submission did not wait for the withdrawal under way");
+        await withdrawal.CommitAsync();
+
+        using var response = await submission;
+        await response.ExpectRefusalAsync(HttpStatusCode.UnprocessableEntity, RefusalCodes.AuthorisationWithdrawn);
+        Assert.False(await db.Cases.AnyAsync(c => c.CustomerAuthorisationId == authorisation));
+    }
 
     [Fact]
     public async Task An_accepted_submission_makes_at_most_the_pinned_number_of_round_trips()

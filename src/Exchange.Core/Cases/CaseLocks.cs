@@ -28,12 +28,7 @@ public static class CaseLocks
     /// withdrawal or termination takes them exclusively (<see cref="LockAsync"/>), so it waits for cases
     /// being created on them and finds them when it purges or halts; submissions do not wait for each other.
     /// </summary>
-    public static async Task HoldAsync(ExchangeDbContext db, Guid authorisationId, IEnumerable<Guid> agreementIds, CancellationToken cancellationToken)
-    {
-        await ProviderStatements.LockAsync(db, $"authorisation/{authorisationId:N}", shared: true, cancellationToken);
-        foreach (var id in agreementIds.Distinct().Order())
-        {
-            await ProviderStatements.LockAsync(db, $"agreement/{id:N}", shared: true, cancellationToken);
-        }
-    }
+    public static Task HoldAsync(ExchangeDbContext db, Guid authorisationId, IEnumerable<Guid> agreementIds, CancellationToken cancellationToken) =>
+        ProviderStatements.LockSharedAsync(db,
+            [$"authorisation/{authorisationId:N}", .. agreementIds.Distinct().Order().Select(id => $"agreement/{id:N}")], cancellationToken);
 }

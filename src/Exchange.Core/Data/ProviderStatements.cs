@@ -9,6 +9,27 @@ namespace Exchange.Core.Data;
 public static class ProviderStatements
 {
     /// <summary>
+    /// Takes several named locks, shared, in the order given, in one round trip on PostgreSQL (a new
+    /// case holds its authorisation and agreements this way); one after another elsewhere.
+    /// </summary>
+    public static async Task LockSharedAsync(ExchangeDbContext db, IReadOnlyList<string> resources, CancellationToken cancellationToken)
+    {
+        if (resources.Count > 0 && Provider(db) == DatabaseProvider.Postgres && db.Database.CurrentTransaction is not null)
+        {
+            // PostgreSQL evaluates a select list left to right, so the locks are taken in this order.
+            // Only numbered placeholders go into the text; the names travel as parameters.
+            var sql = "SELECT " + string.Join(", ", resources.Select((_, i) => "pg_advisory_xact_lock_shared(hashtextextended({" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}, 0))"));
+            await db.Database.ExecuteSqlRawAsync(sql, resources.Cast<object>().ToArray(), cancellationToken);
+            return;
+        }
+
+        foreach (var resource in resources)
+        {
+            await LockAsync(db, resource, shared: true, cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// Takes a named lock held until the current transaction ends: exclusive, or shared with other
     /// shared holders. Narrow locks for the few places that must serialise (one idempotency key, the
     /// content-key check of a rotation), never the whole write path (decision 0208). SQLite's write
