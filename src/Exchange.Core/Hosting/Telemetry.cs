@@ -98,4 +98,7 @@ public static class ExchangeMetrics
 
     /// <summary>From an event's commit to its successful delivery.</summary>
     public static readonly Histogram<double> WebhookLag = Meter.CreateHistogram<double>("exchange.webhook.lag", unit: "s", description: "Time from an event to its delivery");
+
+    /// <summary>Notification e-mails by outcome (sent, retrying, failed, skipped).</summary>
+    public static readonly Counter<long> MailAttempts = Meter.CreateCounter<long>("exchange.mail.attempts", description: "Notification e-mails attempted, by outcome");
 }
