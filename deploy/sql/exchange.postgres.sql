@@ -1263,14 +1263,106 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130163935_MailNotifications') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161428_PrivacyProcedures') THEN
+    CREATE TABLE breach_assessments (
+        "Id" uuid NOT NULL,
+        "ActorId" character varying(200) NOT NULL,
+        "WindowFrom" timestamp with time zone NOT NULL,
+        "WindowTo" timestamp with time zone NOT NULL,
+        "OpenedAt" timestamp with time zone NOT NULL,
+        "DeadlineAt" timestamp with time zone NOT NULL,
+        "OpenedBy" character varying(200) NOT NULL,
+        "Description" character varying(2000),
+        "CaseIds" text NOT NULL,
+        CONSTRAINT "PK_breach_assessments" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161428_PrivacyProcedures') THEN
+    CREATE TABLE data_subject_requests (
+        "Id" uuid NOT NULL,
+        "MemberId" character varying(64) NOT NULL,
+        "OpenedByMemberId" character varying(64) NOT NULL,
+        "OpenedBy" character varying(200) NOT NULL,
+        "Right" character varying(40) NOT NULL,
+        "SubjectEmail" character varying(320),
+        "SubjectPhone" character varying(50),
+        "SubjectName" character varying(200),
+        "IdentityVerification" character varying(1000),
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "DueAt" timestamp with time zone NOT NULL,
+        "ExtendedAt" timestamp with time zone,
+        "ExtensionReason" character varying(1000),
+        "CompletedAt" timestamp with time zone,
+        "LiftedAt" timestamp with time zone,
+        "LiftReason" character varying(1000),
+        "ErasedAt" timestamp with time zone,
+        "CaseIds" text NOT NULL,
+        "AuthorisationIds" text NOT NULL,
+        CONSTRAINT "PK_data_subject_requests" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161428_PrivacyProcedures') THEN
+    CREATE TABLE case_restrictions (
+        "CaseId" uuid NOT NULL,
+        "RequestId" uuid NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_case_restrictions" PRIMARY KEY ("CaseId", "RequestId"),
+        CONSTRAINT "FK_case_restrictions_cases_CaseId" FOREIGN KEY ("CaseId") REFERENCES cases ("Id") ON DELETE CASCADE,
+        CONSTRAINT "FK_case_restrictions_data_subject_requests_RequestId" FOREIGN KEY ("RequestId") REFERENCES data_subject_requests ("Id") ON DELETE CASCADE
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161428_PrivacyProcedures') THEN
+    CREATE INDEX "IX_breach_assessments_OpenedAt" ON breach_assessments ("OpenedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161428_PrivacyProcedures') THEN
+    CREATE INDEX "IX_case_restrictions_RequestId" ON case_restrictions ("RequestId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161428_PrivacyProcedures') THEN
+    CREATE INDEX "IX_data_subject_requests_MemberId_CreatedAt" ON data_subject_requests ("MemberId", "CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130161428_PrivacyProcedures') THEN
+    INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
+    VALUES ('20261130161428_PrivacyProcedures', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130172743_MailNotifications') THEN
     ALTER TABLE outbox_messages ADD "MailedAt" timestamp with time zone;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130163935_MailNotifications') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130172743_MailNotifications') THEN
     CREATE TABLE mail_notifications (
         "Id" uuid NOT NULL,
         "OutboxMessageId" uuid NOT NULL,
@@ -1292,30 +1384,30 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130163935_MailNotifications') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130172743_MailNotifications') THEN
     CREATE INDEX "IX_outbox_messages_MailedAt_OccurredAt" ON outbox_messages ("MailedAt", "OccurredAt");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130163935_MailNotifications') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130172743_MailNotifications') THEN
     CREATE UNIQUE INDEX "IX_mail_notifications_OutboxMessageId_UserId" ON mail_notifications ("OutboxMessageId", "UserId");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130163935_MailNotifications') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130172743_MailNotifications') THEN
     CREATE INDEX "IX_mail_notifications_Status_NextAttemptAt" ON mail_notifications ("Status", "NextAttemptAt");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130163935_MailNotifications') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130172743_MailNotifications') THEN
     INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
-    VALUES ('20261130163935_MailNotifications', '10.0.15');
+    VALUES ('20261130172743_MailNotifications', '10.0.15');
     END IF;
 END $EF$;
 COMMIT;

@@ -636,6 +636,61 @@ VALUES ('20261130144816_RevocationLookupIndex', '10.0.15');
 COMMIT;
 
 BEGIN TRANSACTION;
+CREATE TABLE "breach_assessments" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_breach_assessments" PRIMARY KEY,
+    "ActorId" TEXT NOT NULL,
+    "WindowFrom" TEXT NOT NULL,
+    "WindowTo" TEXT NOT NULL,
+    "OpenedAt" TEXT NOT NULL,
+    "DeadlineAt" TEXT NOT NULL,
+    "OpenedBy" TEXT NOT NULL,
+    "Description" TEXT NULL,
+    "CaseIds" TEXT NOT NULL
+);
+
+CREATE TABLE "data_subject_requests" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_data_subject_requests" PRIMARY KEY,
+    "MemberId" TEXT NOT NULL,
+    "OpenedByMemberId" TEXT NOT NULL,
+    "OpenedBy" TEXT NOT NULL,
+    "Right" TEXT NOT NULL,
+    "SubjectEmail" TEXT NULL,
+    "SubjectPhone" TEXT NULL,
+    "SubjectName" TEXT NULL,
+    "IdentityVerification" TEXT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    "DueAt" TEXT NOT NULL,
+    "ExtendedAt" TEXT NULL,
+    "ExtensionReason" TEXT NULL,
+    "CompletedAt" TEXT NULL,
+    "LiftedAt" TEXT NULL,
+    "LiftReason" TEXT NULL,
+    "ErasedAt" TEXT NULL,
+    "CaseIds" TEXT NOT NULL,
+    "AuthorisationIds" TEXT NOT NULL
+);
+
+CREATE TABLE "case_restrictions" (
+    "CaseId" TEXT NOT NULL,
+    "RequestId" TEXT NOT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    CONSTRAINT "PK_case_restrictions" PRIMARY KEY ("CaseId", "RequestId"),
+    CONSTRAINT "FK_case_restrictions_cases_CaseId" FOREIGN KEY ("CaseId") REFERENCES "cases" ("Id") ON DELETE CASCADE,
+    CONSTRAINT "FK_case_restrictions_data_subject_requests_RequestId" FOREIGN KEY ("RequestId") REFERENCES "data_subject_requests" ("Id") ON DELETE CASCADE
+);
+
+CREATE INDEX "IX_breach_assessments_OpenedAt" ON "breach_assessments" ("OpenedAt");
+
+CREATE INDEX "IX_case_restrictions_RequestId" ON "case_restrictions" ("RequestId");
+
+CREATE INDEX "IX_data_subject_requests_MemberId_CreatedAt" ON "data_subject_requests" ("MemberId", "CreatedAt");
+
+INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
+VALUES ('20261130161422_PrivacyProcedures', '10.0.15');
+
+COMMIT;
+
+BEGIN TRANSACTION;
 ALTER TABLE "outbox_messages" ADD "MailedAt" TEXT NULL;
 
 CREATE TABLE "mail_notifications" (
@@ -661,7 +716,7 @@ CREATE UNIQUE INDEX "IX_mail_notifications_OutboxMessageId_UserId" ON "mail_noti
 CREATE INDEX "IX_mail_notifications_Status_NextAttemptAt" ON "mail_notifications" ("Status", "NextAttemptAt");
 
 INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
-VALUES ('20261130163931_MailNotifications', '10.0.15');
+VALUES ('20261130172739_MailNotifications', '10.0.15');
 
 COMMIT;
 

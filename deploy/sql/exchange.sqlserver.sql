@@ -1377,7 +1377,107 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130163939_MailNotifications'
+    WHERE [MigrationId] = N'20261130161433_PrivacyProcedures'
+)
+BEGIN
+    CREATE TABLE [breach_assessments] (
+        [Id] uniqueidentifier NOT NULL,
+        [ActorId] nvarchar(200) NOT NULL,
+        [WindowFrom] datetime2 NOT NULL,
+        [WindowTo] datetime2 NOT NULL,
+        [OpenedAt] datetime2 NOT NULL,
+        [DeadlineAt] datetime2 NOT NULL,
+        [OpenedBy] nvarchar(200) NOT NULL,
+        [Description] nvarchar(2000) NULL,
+        [CaseIds] nvarchar(max) NOT NULL,
+        CONSTRAINT [PK_breach_assessments] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130161433_PrivacyProcedures'
+)
+BEGIN
+    CREATE TABLE [data_subject_requests] (
+        [Id] uniqueidentifier NOT NULL,
+        [MemberId] nvarchar(64) NOT NULL,
+        [OpenedByMemberId] nvarchar(64) NOT NULL,
+        [OpenedBy] nvarchar(200) NOT NULL,
+        [Right] nvarchar(40) NOT NULL,
+        [SubjectEmail] nvarchar(320) NULL,
+        [SubjectPhone] nvarchar(50) NULL,
+        [SubjectName] nvarchar(200) NULL,
+        [IdentityVerification] nvarchar(1000) NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [DueAt] datetime2 NOT NULL,
+        [ExtendedAt] datetime2 NULL,
+        [ExtensionReason] nvarchar(1000) NULL,
+        [CompletedAt] datetime2 NULL,
+        [LiftedAt] datetime2 NULL,
+        [LiftReason] nvarchar(1000) NULL,
+        [ErasedAt] datetime2 NULL,
+        [CaseIds] nvarchar(max) NOT NULL,
+        [AuthorisationIds] nvarchar(max) NOT NULL,
+        CONSTRAINT [PK_data_subject_requests] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130161433_PrivacyProcedures'
+)
+BEGIN
+    CREATE TABLE [case_restrictions] (
+        [CaseId] uniqueidentifier NOT NULL,
+        [RequestId] uniqueidentifier NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_case_restrictions] PRIMARY KEY ([CaseId], [RequestId]),
+        CONSTRAINT [FK_case_restrictions_cases_CaseId] FOREIGN KEY ([CaseId]) REFERENCES [cases] ([Id]) ON DELETE CASCADE,
+        CONSTRAINT [FK_case_restrictions_data_subject_requests_RequestId] FOREIGN KEY ([RequestId]) REFERENCES [data_subject_requests] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130161433_PrivacyProcedures'
+)
+BEGIN
+    CREATE INDEX [IX_breach_assessments_OpenedAt] ON [breach_assessments] ([OpenedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130161433_PrivacyProcedures'
+)
+BEGIN
+    CREATE INDEX [IX_case_restrictions_RequestId] ON [case_restrictions] ([RequestId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130161433_PrivacyProcedures'
+)
+BEGIN
+    CREATE INDEX [IX_data_subject_requests_MemberId_CreatedAt] ON [data_subject_requests] ([MemberId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130161433_PrivacyProcedures'
+)
+BEGIN
+    INSERT INTO [__ef_migrations] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130161433_PrivacyProcedures', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130172747_MailNotifications'
 )
 BEGIN
     ALTER TABLE [outbox_messages] ADD [MailedAt] datetime2 NULL;
@@ -1385,7 +1485,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130163939_MailNotifications'
+    WHERE [MigrationId] = N'20261130172747_MailNotifications'
 )
 BEGIN
     CREATE TABLE [mail_notifications] (
@@ -1408,7 +1508,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130163939_MailNotifications'
+    WHERE [MigrationId] = N'20261130172747_MailNotifications'
 )
 BEGIN
     CREATE INDEX [IX_outbox_messages_MailedAt_OccurredAt] ON [outbox_messages] ([MailedAt], [OccurredAt]);
@@ -1416,7 +1516,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130163939_MailNotifications'
+    WHERE [MigrationId] = N'20261130172747_MailNotifications'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_mail_notifications_OutboxMessageId_UserId] ON [mail_notifications] ([OutboxMessageId], [UserId]);
@@ -1424,7 +1524,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130163939_MailNotifications'
+    WHERE [MigrationId] = N'20261130172747_MailNotifications'
 )
 BEGIN
     CREATE INDEX [IX_mail_notifications_Status_NextAttemptAt] ON [mail_notifications] ([Status], [NextAttemptAt]);
@@ -1432,11 +1532,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130163939_MailNotifications'
+    WHERE [MigrationId] = N'20261130172747_MailNotifications'
 )
 BEGIN
     INSERT INTO [__ef_migrations] ([MigrationId], [ProductVersion])
-    VALUES (N'20261130163939_MailNotifications', N'10.0.15');
+    VALUES (N'20261130172747_MailNotifications', N'10.0.15');
 END;
 
 COMMIT;

@@ -95,6 +95,19 @@ public sealed class AdminApiTests(IdentityServerFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_member_admin_makes_a_user_the_members_privacy_officer()
+    {
+        var token = await AcmeAdminAsync();
+
+        using var created = await SendAsync(HttpMethod.Post, "/api/v1/users", token,
+            new { email = "new.privacy@acme.example", displayName = "New Privacy", roles = new[] { "privacy_officer" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var user = (await created.JsonAsync()).GetProperty("user");
+        Assert.Equal("acme", user.GetProperty("memberId").GetString());
+        Assert.Equal(["privacy_officer"], user.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
+    }
+
+    [Fact]
     public async Task A_member_admin_cannot_create_for_another_member_or_grant_operator_roles()
     {
         var token = await AcmeAdminAsync();

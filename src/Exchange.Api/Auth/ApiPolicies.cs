@@ -36,6 +36,7 @@ public static class ApiPolicies
     public const string AgreementsWrite = "agreements:write";
     public const string MemberAdmin = "member:admin";
     public const string Operator = "operator";
+    public const string Privacy = "privacy";
 
     public static void Add(AuthorizationOptions options)
     {
@@ -62,5 +63,7 @@ public static class ApiPolicies
         options.AddPolicy(AgreementsWrite, Policy(new ScopeRequirement(Scopes.AgreementsWrite), Roles.LegalAdmin));
         options.AddPolicy(MemberAdmin, Policy(new ScopeRequirement(Scopes.MemberAdmin), Roles.MemberAdmin));
         options.AddPolicy(Operator, Policy(new ScopeRequirement(Scopes.Operator), Roles.Operator));
+        // A member's privacy officer, or the operator's: data-subject requests, records of processing, breach scoping.
+        options.AddPolicy(Privacy, Policy(new ScopeRequirement(Scopes.Privacy), Roles.PrivacyOfficer));
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Exchange.Core.Audit;
+using Exchange.Core.Cases;
 using Exchange.Core.Identity;
 using Exchange.Core.Members;
 
@@ -16,6 +17,9 @@ public sealed record Caller(string MemberId, string ActorId, string? ClientId, I
     public bool IsOperator => MemberId == Member.OperatorId;
 
     public AuditActor Actor => new(MemberId, ActorId);
+
+    /// <summary>Need-to-know for this caller (rule 5): which cases it sees and whether with content.</summary>
+    public CaseAccess Access => CaseAccess.ForMember(MemberId);
 
     public bool HasRole(string role) => Roles.Contains(role);
 

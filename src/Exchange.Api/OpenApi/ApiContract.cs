@@ -31,6 +31,7 @@ public static class ApiContract
         [Scopes.MemberAdmin] = "Change the member's intake policy and retention.",
         [Scopes.WebhooksManage] = "Manage the member's webhook endpoints and read their deliveries.",
         [Scopes.Operator] = "Operator staff: case metadata across members, job status.",
+        [Scopes.Privacy] = "Privacy officers: data-subject requests, records of processing, breach assessments (the operator's).",
     };
 
     public static void Configure(SwaggerGenOptions options, string authority)
@@ -79,6 +80,7 @@ public sealed class ProblemSchemaFilter : IDocumentFilter
         ["Field catalogue"] = "Every field a case can carry, with its data category.",
         ["Webhooks"] = "Webhook endpoints and their deliveries (docs/webhooks.md).",
         ["Jobs"] = "Background jobs, for operator staff.",
+        ["Privacy"] = "Data-subject requests, records of processing and breach assessments, for privacy officers.",
     };
 
     private static void AddWebhookPayloads(IDictionary<string, IOpenApiSchema> schemas)

@@ -36,4 +36,10 @@ public static class RefusalCodes
     public const string AlreadyWithdrawn = "authorisation_already_withdrawn";
     public const string AgreementNotChangeable = "agreement_not_changeable";
     public const string AlreadySigned = "party_already_signed";
+    /// <summary>A data-subject request's restriction or objection holds the case (409).</summary>
+    public const string CaseRestricted = "case_restricted";
+    /// <summary>The data-subject request is for another right than the action asked for (409).</summary>
+    public const string DataSubjectRequestRight = "data_subject_request_right";
+    /// <summary>The data-subject request has already been carried out, extended or lifted (409).</summary>
+    public const string DataSubjectRequestState = "data_subject_request_state";
 }

@@ -49,6 +49,23 @@ public static class BlindIndex
         }
     }
 
+    /// <summary>
+    /// The terms of one case field's value: those of its text, and for the contact e-mail and phone
+    /// fields the whole value normalised, since a number written with mixed separators
+    /// (`0044 (20) 7946-0958`) is not one the free-text scanner takes for a phone but is the contact's number.
+    /// </summary>
+    public static IEnumerable<string> FieldTerms(string fieldName, string? value)
+    {
+        var terms = Terms(value);
+        var whole = value is null ? null : fieldName switch
+        {
+            FieldCatalogue.CustomerContactPhone => NormalisePhone(value),
+            FieldCatalogue.CustomerContactEmail => NormaliseEmail(value),
+            _ => null,
+        };
+        return whole is null ? terms : terms.Append(whole).Distinct(StringComparer.Ordinal);
+    }
+
     /// <summary>The term an identifier a person gave is looked up by: an e-mail address if it has an @, else a phone number.</summary>
     public static string? TermFor(string identifier) =>
         identifier.Contains('@', StringComparison.Ordinal) ? NormaliseEmail(identifier) : NormalisePhone(identifier);
@@ -79,12 +96,23 @@ public static class BlindIndex
     public static byte[] Hash(byte[] hashKey, string term) => HMACSHA256.HashData(hashKey, Encoding.UTF8.GetBytes(term));
 
     /// <summary>The entries for a case's plaintext values under one key-encryption key, without repeats.</summary>
-    public static IEnumerable<CaseBlindIndexEntry> Entries(Guid caseId, string kekId, byte[] kek, IEnumerable<string?> values)
+    public static IEnumerable<CaseBlindIndexEntry> Entries(Guid caseId, string kekId, byte[] kek, IEnumerable<string?> values) =>
+        EntriesFor(caseId, kekId, kek, values.SelectMany(Terms));
+
+    /// <summary>The entries for terms already taken from a case's values (<see cref="Terms"/>, <see cref="FieldTerms"/>), without repeats.</summary>
+    public static IEnumerable<CaseBlindIndexEntry> EntriesFor(Guid caseId, string kekId, byte[] kek, IEnumerable<string> terms)
     {
         var hashKey = HashKey(kek);
-        return values.SelectMany(Terms).Distinct(StringComparer.Ordinal)
+        return terms.Distinct(StringComparer.Ordinal)
             .Select(term => new CaseBlindIndexEntry { CaseId = caseId, KekId = kekId, Hash = Hash(hashKey, term) });
     }
+
+    /// <summary>Every term of a case's content: its text columns, its fields (<see cref="FieldTerms"/>) and its notes.</summary>
+    public static IEnumerable<string> CaseTerms(CollaborationCase collaboration, IEnumerable<CaseField> fields, IEnumerable<CaseNote> notes) =>
+        new[] { collaboration.SubmitterCaseReference, collaboration.ReceiverCaseReference, collaboration.RejectionReason, collaboration.StepsTaken, collaboration.Conclusion }
+            .SelectMany(Terms)
+            .Concat(fields.SelectMany(f => FieldTerms(f.Name, f.Value)))
+            .Concat(notes.SelectMany(n => Terms(n.Body)));
 
     /// <summary>
     /// The live cases whose content holds this e-mail address or phone number (for issue 12's

@@ -247,7 +247,7 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
             keys.Pending.Add(id);
         }
 
-        var plaintext = new Dictionary<Guid, List<string>>();
+        var terms = new Dictionary<Guid, HashSet<string>>();
         foreach (var (entry, caseId, properties) in work)
         {
             var key = keys.Keys[caseId];
@@ -258,7 +258,8 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
                 {
                     keys.Restore.Add((entry, name, plain));
                     property.CurrentValue = CaseContentProtector.Seal(key, caseId, Purpose(entry.Entity, name), plain);
-                    (plaintext.TryGetValue(caseId, out var list) ? list : plaintext[caseId] = []).Add(plain);
+                    (terms.TryGetValue(caseId, out var set) ? set : terms[caseId] = new HashSet<string>(StringComparer.Ordinal))
+                        .UnionWith(entry.Entity is CaseField field ? BlindIndex.FieldTerms(field.Name, plain) : BlindIndex.Terms(plain));
                 }
             }
 
@@ -271,9 +272,9 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
             indexed.Add((tracked.Entity.CaseId, Convert.ToHexString(tracked.Entity.Hash)));
         }
 
-        foreach (var (caseId, values) in plaintext)
+        foreach (var (caseId, caseTerms) in terms)
         {
-            foreach (var entry in BlindIndex.Entries(caseId, indexKekId, indexKek, values))
+            foreach (var entry in BlindIndex.EntriesFor(caseId, indexKekId, indexKek, caseTerms))
             {
                 if (indexed.Add((caseId, Convert.ToHexString(entry.Hash))))
                 {

@@ -132,14 +132,8 @@ public sealed class ContentKeyRotation(
         await db.CaseBlindIndex.Where(e => ids.Contains(e.CaseId)).ExecuteDeleteAsync(cancellationToken);
         foreach (var collaboration in cases)
         {
-            var values = new List<string?>
-            {
-                collaboration.SubmitterCaseReference, collaboration.ReceiverCaseReference, collaboration.RejectionReason,
-                collaboration.StepsTaken, collaboration.Conclusion,
-            };
-            values.AddRange(fields.Where(f => f.CaseId == collaboration.Id).Select(f => f.Value));
-            values.AddRange(notes.Where(n => n.CaseId == collaboration.Id).Select(n => n.Body));
-            db.CaseBlindIndex.AddRange(BlindIndex.Entries(collaboration.Id, kekId, kek, values));
+            var terms = BlindIndex.CaseTerms(collaboration, fields.Where(f => f.CaseId == collaboration.Id), notes.Where(n => n.CaseId == collaboration.Id));
+            db.CaseBlindIndex.AddRange(BlindIndex.EntriesFor(collaboration.Id, kekId, kek, terms));
         }
     }
 

@@ -48,6 +48,9 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
     public DbSet<OAuthClient> OAuthClients => Set<OAuthClient>();
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Privacy.DataSubjectRequest> DataSubjectRequests => Set<Privacy.DataSubjectRequest>();
+    public DbSet<Privacy.CaseRestriction> CaseRestrictions => Set<Privacy.CaseRestriction>();
+    public DbSet<Privacy.BreachAssessment> BreachAssessments => Set<Privacy.BreachAssessment>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

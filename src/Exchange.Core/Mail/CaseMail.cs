@@ -8,6 +8,8 @@ public enum MailAudience
 {
     Receiver,
     BothSides,
+    /// <summary>The members the event itself names (a data-subject request goes to the other member only).</summary>
+    EventRecipients,
 }
 
 /// <summary>
@@ -24,14 +26,20 @@ public static class CaseMail
         [CaseEvents.Created] = MailAudience.Receiver,
         [CaseEvents.DeadlinePassed] = MailAudience.BothSides,
         [CaseEvents.Halted] = MailAudience.BothSides,
+        [CaseEvents.DataSubjectRequest] = MailAudience.EventRecipients,
     };
 
     public static IReadOnlyList<string> Mailed { get; } = Events.Keys.ToList();
 
     /// <summary>The members whose engineers are told of <paramref name="eventType"/> on a case between these two.</summary>
-    public static IReadOnlyList<string> RecipientsOf(string eventType, string submittingMemberId, string receivingMemberId) =>
+    public static IReadOnlyList<string> RecipientsOf(string eventType, string submittingMemberId, string receivingMemberId, IReadOnlyList<string> eventRecipients) =>
         Events.TryGetValue(eventType, out var audience)
-            ? audience == MailAudience.Receiver ? [receivingMemberId] : [submittingMemberId, receivingMemberId]
+            ? audience switch
+            {
+                MailAudience.Receiver => [receivingMemberId],
+                MailAudience.BothSides => [submittingMemberId, receivingMemberId],
+                _ => eventRecipients.Where(m => m == submittingMemberId || m == receivingMemberId).ToList(),
+            }
             : [];
 
     /// <summary>The subject and plain-text body of the mail to a user of <paramref name="recipientMemberId"/>.</summary>
@@ -45,6 +53,7 @@ public static class CaseMail
             CaseEvents.Created => ($"New collaboration request from {submittingMemberName}", $"{submittingMemberName} opened a collaboration request with your organisation."),
             CaseEvents.DeadlinePassed => ("A collaboration request passed its response deadline", $"A collaboration request with {other} passed its response deadline without an answer."),
             CaseEvents.Halted => ("A collaboration request was halted", $"A collaboration request with {other} was halted: the agreement or the customer's authorisation no longer covers it. Its data will be purged."),
+            CaseEvents.DataSubjectRequest => ("A data-subject request concerns a shared case", $"{other} acted on a request from a person whose data is in a case you share (access, correction, restriction, objection or erasure). See the case in the portal for what it means for your side."),
             _ => throw new ArgumentException($"No mail for {eventType}.", nameof(eventType)),
         };
         var link = portalUrl is null ? "Open the exchange's portal to see it." : $"Open it in the portal: {new Uri(portalUrl, $"Cases/{caseId:D}")}";

@@ -19,10 +19,11 @@ public static class CaseEvents
     public const string NoteAdded = "case.note_added";
     public const string Purged = "case.purged";
     public const string DeadlinePassed = "case.deadline_passed";
+    public const string DataSubjectRequest = "case.data_subject_request";
     public const string AgreementExpiring = "agreement.expiring";
 
     public static readonly IReadOnlyList<string> All =
-        [Created, Accepted, InformationRequested, InformationProvided, Rejected, Resolved, Halted, NoteAdded, Purged, DeadlinePassed, AgreementExpiring];
+        [Created, Accepted, InformationRequested, InformationProvided, Rejected, Resolved, Halted, NoteAdded, Purged, DeadlinePassed, DataSubjectRequest, AgreementExpiring];
 
     /// <summary>
     /// A thin payload in the Standard Webhooks shape: ids only. Receivers fetch the details through
@@ -73,4 +74,22 @@ public static class CaseEvents
             Payload = message.Payload,
         };
     }
+
+    /// <summary>
+    /// Tells the other member of a case that a data subject exercised a right on it: the case and the
+    /// right (`access`, `rectification`, `restriction`, `objection`, `erasure`, or `lifted`), never who.
+    /// </summary>
+    public static OutboxMessage ForDataSubjectRequest(Guid caseId, string memberId, string right, DateTime now) => new()
+    {
+        EventType = DataSubjectRequest,
+        CaseId = caseId,
+        RecipientMemberIds = [memberId],
+        OccurredAt = now,
+        Payload = JsonSerializer.Serialize(new
+        {
+            type = DataSubjectRequest,
+            timestamp = now.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+            data = new { caseId, right },
+        }),
+    };
 }

@@ -33,7 +33,7 @@ public static class AdminEndpoints
     public const string Policy = "identity-admin";
 
     /// <summary>Roles a member admin may hand out; operator staff roles only an operator may.</summary>
-    private static readonly string[] MemberRoles = [Roles.Engineer, Roles.MemberAdmin];
+    private static readonly string[] MemberRoles = [Roles.Engineer, Roles.MemberAdmin, Roles.PrivacyOfficer];
 
     public static void AddAdminPolicy(Microsoft.AspNetCore.Authorization.AuthorizationOptions options) =>
         options.AddPolicy(Policy, p => p

@@ -37,7 +37,7 @@ public sealed class MailDispatcher(
             .Where(m => m.MailedAt == null && m.OccurredAt >= oldest && m.CaseId != null && mailed.Contains(m.EventType))
             .OrderBy(m => m.Id)
             .Take(options.Value.BatchSize)
-            .Select(m => new { m.Id, m.EventType, CaseId = m.CaseId!.Value })
+            .Select(m => new { m.Id, m.EventType, CaseId = m.CaseId!.Value, m.RecipientMemberIds })
             .ToListAsync(cancellationToken);
         if (messages.Count == 0)
         {
@@ -61,7 +61,7 @@ public sealed class MailDispatcher(
                     continue;
                 }
 
-                foreach (var member in CaseMail.RecipientsOf(message.EventType, side.Submitting, side.Receiving))
+                foreach (var member in CaseMail.RecipientsOf(message.EventType, side.Submitting, side.Receiving, message.RecipientMemberIds))
                 {
                     db.MailNotifications.AddRange(engineers[member].Select(userId => new MailNotification
                     {

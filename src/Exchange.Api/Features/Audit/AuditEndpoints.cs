@@ -35,9 +35,7 @@ public static class AuditEndpoints
         }
 
         var id = caseId.Value;
-        var members = await db.Cases.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.SubmittingMemberId, c.ReceivingMemberId }).FirstOrDefaultAsync(cancellationToken)
-            ?? await db.Tombstones.AsNoTracking().Where(t => t.CaseId == id).Select(t => new { t.SubmittingMemberId, t.ReceivingMemberId }).FirstOrDefaultAsync(cancellationToken);
-        if (members is null || (members.SubmittingMemberId != caller.MemberId && members.ReceivingMemberId != caller.MemberId))
+        if (!await caller.Access.SeesAsync(db, id, cancellationToken))
         {
             return Problems.NotFound();
         }

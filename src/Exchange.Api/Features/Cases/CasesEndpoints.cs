@@ -11,6 +11,7 @@ using Exchange.Core.Content;
 using Exchange.Core.Data;
 using Exchange.Core.Identity;
 using Exchange.Core.Members;
+using Exchange.Core.Privacy;
 using Exchange.Core.Webhooks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -102,7 +103,8 @@ public static class CasesEndpoints
             after = decoded;
         }
 
-        var metadataOnly = caller.IsOperator;
+        var access = caller.Access;
+        var metadataOnly = access.MetadataOnly;
         if (!metadataOnly && box is not null and not "inbox" and not "outbox")
         {
             return Problems.Invalid("box", "Must be inbox or outbox.");
@@ -115,20 +117,11 @@ public static class CasesEndpoints
 
         if (wanted == CaseStatus.Purged)
         {
-            return TypedResults.Ok(await ListPurgedAsync(box, after, size, metadataOnly, caller, s, cancellationToken));
+            return TypedResults.Ok(await ListPurgedAsync(box, after, size, access, caller, s, cancellationToken));
         }
 
-        IQueryable<CollaborationCase> query = s.Db.Cases.AsNoTracking();
         // Operator staff see every case's metadata (ids, members, states, timestamps), never content.
-        if (!metadataOnly)
-        {
-            query = box switch
-            {
-                "inbox" => query.Where(c => c.ReceivingMemberId == caller.MemberId),
-                "outbox" => query.Where(c => c.SubmittingMemberId == caller.MemberId),
-                _ => query.Where(c => c.ReceivingMemberId == caller.MemberId || c.SubmittingMemberId == caller.MemberId),
-            };
-        }
+        var query = access.Box(s.Db.Cases.AsNoTracking(), box);
 
         if (wanted is { } st)
         {
@@ -155,10 +148,8 @@ public static class CasesEndpoints
             })
             .ToListAsync(cancellationToken);
         var page = rows.Take(size).ToList();
-        if (!metadataOnly)
-        {
-            await s.Db.UnlockAsync(page.Select(r => r.Id), cancellationToken);
-        }
+        var pageIds = page.Select(r => r.Id).ToList();
+        await access.UnlockAsync(s.Db, s.Db.Cases.Where(c => pageIds.Contains(c.Id)), cancellationToken);
 
         var items = new List<CaseSummaryDto>(page.Count);
         foreach (var r in page)
@@ -199,18 +190,10 @@ public static class CasesEndpoints
     /// tombstone keeps. The case list without this filter shows cases that still hold data.
     /// </summary>
     private static async Task<CasePage> ListPurgedAsync(
-        string? box, Guid? after, int size, bool metadataOnly, Caller caller, CaseServices s, CancellationToken cancellationToken)
+        string? box, Guid? after, int size, CaseAccess access, Caller caller, CaseServices s, CancellationToken cancellationToken)
     {
-        IQueryable<Tombstone> query = s.Db.Tombstones.AsNoTracking();
-        if (!metadataOnly)
-        {
-            query = box switch
-            {
-                "inbox" => query.Where(t => t.ReceivingMemberId == caller.MemberId),
-                "outbox" => query.Where(t => t.SubmittingMemberId == caller.MemberId),
-                _ => query.Where(t => t.ReceivingMemberId == caller.MemberId || t.SubmittingMemberId == caller.MemberId),
-            };
-        }
+        var metadataOnly = access.MetadataOnly;
+        var query = access.Box(s.Db.Tombstones.AsNoTracking(), box);
 
         if (after is { } last)
         {
@@ -236,8 +219,9 @@ public static class CasesEndpoints
     /// </summary>
     internal static async Task<CaseDto?> PurgedCaseAsync(ExchangeDbContext db, Guid id, Caller caller, CancellationToken cancellationToken)
     {
-        var tombstone = await db.Tombstones.AsNoTracking().Include(t => t.Receipts)
-            .FirstOrDefaultAsync(t => t.CaseId == id && (t.SubmittingMemberId == caller.MemberId || t.ReceivingMemberId == caller.MemberId), cancellationToken);
+        var access = caller.Access;
+        var tombstone = access.MetadataOnly ? null : await access.Tombstones(db.Tombstones.AsNoTracking().Include(t => t.Receipts))
+            .FirstOrDefaultAsync(t => t.CaseId == id, cancellationToken);
         if (tombstone is null)
         {
             return null;
@@ -518,12 +502,18 @@ public static class CasesEndpoints
             return Problems.Forbidden("Only a member's engineers and systems change cases.");
         }
 
+        // A data-subject request's restriction or objection: nothing new is shared on the case until lifted.
+        if (await DataSubjectSearch.RestrictionOfAsync(s.Db, id, cancellationToken) is { } restricted)
+        {
+            return Problems.Refused(restricted);
+        }
+
         if (ETags.CheckIfMatch(s.Http, collaboration!) is { } precondition)
         {
             return precondition;
         }
 
-        var side = CaseLifecycle.SideOf(collaboration!, caller.MemberId)!.Value;
+        var side = caller.Access.SideOf(collaboration!)!.Value;
         if (CaseLifecycle.Check(collaboration!, action, side) is { } refusal)
         {
             return Problems.Refused(refusal);
@@ -566,7 +556,7 @@ public static class CasesEndpoints
             return Problems.NotFound();
         }
 
-        await s.Db.UnlockAsync(id, cancellationToken);
+        await caller.Access.UnlockAsync(s.Db, id, cancellationToken);
         var notes = await s.Db.CaseNotes.AsNoTracking().Where(n => n.CaseId == id).OrderBy(n => n.CreatedAt).ThenBy(n => n.Id).ToListAsync(cancellationToken);
         await s.Audit.AppendAsync(caller.Actor, "case.notes_read", "case", id.ToString(), id, new { count = notes.Count }, cancellationToken);
         await s.Db.SaveChangesAsync(cancellationToken);
@@ -588,7 +578,12 @@ public static class CasesEndpoints
             return Problems.Forbidden("Only a member's engineers and systems write notes.");
         }
 
-        var side = CaseLifecycle.SideOf(collaboration!, caller.MemberId)!.Value;
+        if (await DataSubjectSearch.RestrictionOfAsync(s.Db, id, cancellationToken) is { } restricted)
+        {
+            return Problems.Refused(restricted);
+        }
+
+        var side = caller.Access.SideOf(collaboration!)!.Value;
         if (CaseLifecycle.Check(collaboration!, CaseAction.AddNote, side) is { } refusal)
         {
             return Problems.Refused(refusal);
@@ -626,19 +621,17 @@ public static class CasesEndpoints
     /// </summary>
     internal static async Task<CollaborationCase?> LoadAsync(CaseServices s, Guid id, Caller caller, bool tracking, CancellationToken cancellationToken)
     {
-        // The party check and the key lookup are one query: only a party's case gets its key.
-        await s.Db.UnlockAsync(
-            s.Db.Cases.Where(c => c.Id == id && (c.SubmittingMemberId == caller.MemberId || c.ReceivingMemberId == caller.MemberId)).Select(c => c.Id),
-            cancellationToken);
+        // The party check and the key lookup are one query: only a case the caller sees gets its key.
+        await caller.Access.UnlockAsync(s.Db, id, cancellationToken);
 
         var query = s.Db.Cases.Include(c => c.Fields).Include(c => c.WithheldFields).AsSplitQuery();
         return await (tracking ? query : query.AsNoTracking()).FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
     }
 
-    /// <summary>Need-to-know: only the case's two members. A denial is logged with ids only.</summary>
+    /// <summary>Need-to-know (<see cref="CaseAccess"/>): only the case's two members. A denial is logged with ids only.</summary>
     private static bool Visible(CollaborationCase? collaboration, Caller caller, CaseServices s)
     {
-        if (collaboration is not null && CaseLifecycle.SideOf(collaboration, caller.MemberId) is not null)
+        if (caller.Access.Sees(collaboration))
         {
             return true;
         }

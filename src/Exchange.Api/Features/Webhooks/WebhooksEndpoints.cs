@@ -220,8 +220,11 @@ public static class WebhooksEndpoints
         Guid id, Caller caller, ExchangeDbContext db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var transaction = await audit.BeginAsync(cancellationToken);
-        var tombstone = await db.Tombstones.Include(t => t.Receipts).FirstOrDefaultAsync(t => t.CaseId == id, cancellationToken);
-        if (tombstone is null || (tombstone.SubmittingMemberId != caller.MemberId && tombstone.ReceivingMemberId != caller.MemberId))
+        // Only a party confirms its own copy's deletion: a procedure's access never reaches here.
+        var access = caller.Access;
+        var tombstone = access.MetadataOnly ? null
+            : await access.Tombstones(db.Tombstones.Include(t => t.Receipts)).FirstOrDefaultAsync(t => t.CaseId == id, cancellationToken);
+        if (tombstone is null)
         {
             return Problems.NotFound();
         }

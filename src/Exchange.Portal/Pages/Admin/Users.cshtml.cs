@@ -8,7 +8,7 @@ namespace Exchange.Portal.Pages.Admin;
 /// <summary>The member's users: invite (a one-time password shown once), deactivate.</summary>
 public sealed class UsersModel(IdentityAdminApi identity) : PageModel
 {
-    public static readonly string[] GrantableRoles = [Roles.Engineer, Roles.MemberAdmin];
+    public static readonly string[] GrantableRoles = [Roles.Engineer, Roles.MemberAdmin, Roles.PrivacyOfficer];
 
     public IReadOnlyList<UserDto> Users { get; private set; } = [];
     public CreatedUserDto? Invited { get; private set; }
