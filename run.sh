@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds and runs the whole exchange on the embedded SQLite default with demo data:
 # Identity, Api, Portal and Jobs. Ctrl-C or SIGTERM stops all four.
+# In Development it also starts smtp4dev, a local SMTP server with a web inbox, and points the
+# exchange's mail at it (unless Exchange__Mail__Host is set).
 # Override ports with EXCHANGE_IDENTITY_PORT, EXCHANGE_API_PORT, EXCHANGE_PORTAL_PORT,
-# EXCHANGE_JOBS_PORT, and any setting with its environment form (Exchange__Section__Key).
+# EXCHANGE_JOBS_PORT, EXCHANGE_SMTP_PORT, EXCHANGE_INBOX_PORT, and any setting with its
+# environment form (Exchange__Section__Key).
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
@@ -13,6 +16,14 @@ identity_port=${EXCHANGE_IDENTITY_PORT:-5001}
 api_port=${EXCHANGE_API_PORT:-5002}
 portal_port=${EXCHANGE_PORTAL_PORT:-5003}
 jobs_port=${EXCHANGE_JOBS_PORT:-5004}
+smtp_port=${EXCHANGE_SMTP_PORT:-2525}
+inbox_port=${EXCHANGE_INBOX_PORT:-5005}
+# The development inbox stands in for a real SMTP server only where none is configured.
+dev_inbox=false
+if [ "$ASPNETCORE_ENVIRONMENT" = Development ] && [ -z "${Exchange__Mail__Host:-}" ]; then
+  dev_inbox=true
+  export Exchange__Mail__Host=127.0.0.1 Exchange__Mail__Port="$smtp_port" Exchange__Mail__Security=None
+fi
 
 # Where each service finds the others; every Exchange__* variable already set wins.
 mkdir -p "$root/data"
@@ -28,6 +39,7 @@ export Exchange__Identity__PortalPostLogoutRedirectUri="${Exchange__Identity__Po
 export Exchange__Identity__JobsDashboardRedirectUri="${Exchange__Identity__JobsDashboardRedirectUri:-http://127.0.0.1:$jobs_port/signin-oidc}"
 export Exchange__Portal__ApiBaseUrl="${Exchange__Portal__ApiBaseUrl:-http://127.0.0.1:$api_port}"
 export Exchange__Portal__JobsDashboardUrl="${Exchange__Portal__JobsDashboardUrl:-http://127.0.0.1:$jobs_port/hangfire}"
+export Exchange__Mail__PortalUrl="${Exchange__Mail__PortalUrl:-http://127.0.0.1:$portal_port/}"
 
 echo "Building..."
 dotnet tool restore >/dev/null
@@ -63,16 +75,25 @@ start Identity "$identity_port"
 start Api "$api_port"
 start Portal "$portal_port"
 start Jobs "$jobs_port"
+ready_urls=()
+for port in "$identity_port" "$api_port" "$portal_port" "$jobs_port"; do ready_urls+=("http://127.0.0.1:$port/health/ready"); done
+if $dev_inbox; then
+  # In memory (--db=), on loopback only; IMAP and POP3 on any free port, since nothing here uses them.
+  (exec dotnet tool run smtp4dev -- --urls="http://127.0.0.1:$inbox_port" --smtpport="$smtp_port" --bindaddress=127.0.0.1 \
+     --imapport=0 --pop3port=0 --db= --nousersettings </dev/null >>"$root/data/smtp4dev.log" 2>&1) &
+  pids+=($!)
+  ready_urls+=("http://127.0.0.1:$inbox_port/")
+fi
 
-for port in "$identity_port" "$api_port" "$portal_port" "$jobs_port"; do
+for url in "${ready_urls[@]}"; do
   for _ in $(seq 1 120); do
-    if curl -fsS "http://127.0.0.1:$port/health/ready" >/dev/null 2>&1; then continue 2; fi
+    if curl -fsS "$url" >/dev/null 2>&1; then continue 2; fi
     for pid in "${pids[@]}"; do
       kill -0 "$pid" 2>/dev/null || { echo "A service stopped during start-up; see data/*.log"; exit 1; }
     done
     sleep 1
   done
-  echo "The service on port $port did not become ready within two minutes; see data/*.log"
+  echo "$url did not become ready within two minutes; see data/*.log"
   exit 1
 done
 
@@ -83,6 +104,7 @@ The exchange is running (logs in data/*.log). Ctrl-C stops it.
   Api       http://127.0.0.1:$api_port   (OpenAPI: /swagger)
   Portal    http://127.0.0.1:$portal_port
   Jobs      http://127.0.0.1:$jobs_port/hangfire   (jobs dashboard: oscar reads, olga may retry and delete)
+$($dev_inbox && echo "  Mail      http://127.0.0.1:$inbox_port   (smtp4dev: every e-mail the exchange sends, SMTP on port $smtp_port)")
 
 Demo sign-ins (password for all: Demo-Passw0rd!)
   acme engineer alice@acme.example       acme admin adam@acme.example

@@ -1456,3 +1456,64 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130180316_MailNotifications') THEN
+    ALTER TABLE outbox_messages ADD "MailedAt" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130180316_MailNotifications') THEN
+    CREATE TABLE mail_notifications (
+        "Id" uuid NOT NULL,
+        "OutboxMessageId" uuid NOT NULL,
+        "EventType" character varying(64) NOT NULL,
+        "CaseId" uuid,
+        "MemberId" character varying(64) NOT NULL,
+        "UserId" uuid NOT NULL,
+        "Status" character varying(40) NOT NULL,
+        "Attempts" integer NOT NULL,
+        "NextAttemptAt" timestamp with time zone NOT NULL,
+        "LockedUntil" timestamp with time zone,
+        "LastError" character varying(200),
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "SentAt" timestamp with time zone,
+        CONSTRAINT "PK_mail_notifications" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130180316_MailNotifications') THEN
+    CREATE INDEX "IX_outbox_messages_MailedAt_OccurredAt" ON outbox_messages ("MailedAt", "OccurredAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130180316_MailNotifications') THEN
+    CREATE UNIQUE INDEX "IX_mail_notifications_OutboxMessageId_UserId" ON mail_notifications ("OutboxMessageId", "UserId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130180316_MailNotifications') THEN
+    CREATE INDEX "IX_mail_notifications_Status_NextAttemptAt" ON mail_notifications ("Status", "NextAttemptAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130180316_MailNotifications') THEN
+    INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
+    VALUES ('20261130180316_MailNotifications', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

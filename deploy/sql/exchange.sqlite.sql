@@ -762,3 +762,33 @@ COMMIT;
 INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
 VALUES ('20261130173052_AuditSequencer', '10.0.15');
 
+BEGIN TRANSACTION;
+ALTER TABLE "outbox_messages" ADD "MailedAt" TEXT NULL;
+
+CREATE TABLE "mail_notifications" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_mail_notifications" PRIMARY KEY,
+    "OutboxMessageId" TEXT NOT NULL,
+    "EventType" TEXT NOT NULL,
+    "CaseId" TEXT NULL,
+    "MemberId" TEXT NOT NULL,
+    "UserId" TEXT NOT NULL,
+    "Status" TEXT NOT NULL,
+    "Attempts" INTEGER NOT NULL,
+    "NextAttemptAt" TEXT NOT NULL,
+    "LockedUntil" TEXT NULL,
+    "LastError" TEXT NULL,
+    "CreatedAt" TEXT NOT NULL,
+    "SentAt" TEXT NULL
+);
+
+CREATE INDEX "IX_outbox_messages_MailedAt_OccurredAt" ON "outbox_messages" ("MailedAt", "OccurredAt");
+
+CREATE UNIQUE INDEX "IX_mail_notifications_OutboxMessageId_UserId" ON "mail_notifications" ("OutboxMessageId", "UserId");
+
+CREATE INDEX "IX_mail_notifications_Status_NextAttemptAt" ON "mail_notifications" ("Status", "NextAttemptAt");
+
+INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
+VALUES ('20261130180310_MailNotifications', '10.0.15');
+
+COMMIT;
+

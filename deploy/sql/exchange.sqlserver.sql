@@ -1610,3 +1610,71 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130180321_MailNotifications'
+)
+BEGIN
+    ALTER TABLE [outbox_messages] ADD [MailedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130180321_MailNotifications'
+)
+BEGIN
+    CREATE TABLE [mail_notifications] (
+        [Id] uniqueidentifier NOT NULL,
+        [OutboxMessageId] uniqueidentifier NOT NULL,
+        [EventType] nvarchar(64) NOT NULL,
+        [CaseId] uniqueidentifier NULL,
+        [MemberId] nvarchar(64) NOT NULL,
+        [UserId] uniqueidentifier NOT NULL,
+        [Status] nvarchar(40) NOT NULL,
+        [Attempts] int NOT NULL,
+        [NextAttemptAt] datetime2 NOT NULL,
+        [LockedUntil] datetime2 NULL,
+        [LastError] nvarchar(200) NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        [SentAt] datetime2 NULL,
+        CONSTRAINT [PK_mail_notifications] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130180321_MailNotifications'
+)
+BEGIN
+    CREATE INDEX [IX_outbox_messages_MailedAt_OccurredAt] ON [outbox_messages] ([MailedAt], [OccurredAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130180321_MailNotifications'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_mail_notifications_OutboxMessageId_UserId] ON [mail_notifications] ([OutboxMessageId], [UserId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130180321_MailNotifications'
+)
+BEGIN
+    CREATE INDEX [IX_mail_notifications_Status_NextAttemptAt] ON [mail_notifications] ([Status], [NextAttemptAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130180321_MailNotifications'
+)
+BEGIN
+    INSERT INTO [__ef_migrations] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130180321_MailNotifications', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

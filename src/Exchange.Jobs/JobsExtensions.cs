@@ -8,6 +8,8 @@ using Exchange.Jobs.Dashboard;
 using Exchange.Jobs.Deadlines;
 using Exchange.Jobs.Housekeeping;
 using Exchange.Jobs.KeyRotation;
+using Exchange.Jobs.Mail;
+using Exchange.Core.Mail;
 using Exchange.Jobs.Purge;
 using Exchange.Jobs.Scheduling;
 using Exchange.Jobs.Webhooks;
@@ -33,12 +35,15 @@ public static class JobsExtensions
         services.AddScoped<WebhookDispatcher>();
         services.AddScoped<CasePurgeJob>();
         services.AddScoped<WebhookDeliveryJob>();
+        services.AddExchangeMail();
+        services.AddScoped<MailDispatcher>();
 
         AddJob<PurgeJob, PurgeJobOptions>(services, PurgeJob.JobName);
         AddJob<WebhookJob, WebhookJobOptions>(services, WebhookJob.JobName);
         AddJob<PurgeReceiptsJob, PurgeReceiptsJobOptions>(services, PurgeReceiptsJob.JobName);
         AddJob<DeadlinesJob, DeadlinesJobOptions>(services, DeadlinesJob.JobName);
         AddJob<HousekeepingJob, HousekeepingJobOptions>(services, HousekeepingJob.JobName);
+        AddJob<MailJob, MailJobOptions>(services, MailJob.JobName);
         services.AddScoped<Exchange.Core.Content.ContentKeyRotation>();
         AddJob<KeyRotationJob, KeyRotationJobOptions>(services, KeyRotationJob.JobName);
 

@@ -7,12 +7,12 @@ namespace Exchange.Foundation.Tests;
 
 /// <summary>
 /// The README's run command, as a new user runs it: without a terminal, output to a file,
-/// all four services healthy, and nothing left running after SIGTERM.
+/// all four services and the development mail inbox healthy, and nothing left running after SIGTERM.
 /// </summary>
 public sealed class RunScriptTests
 {
     [Fact]
-    public async Task The_run_command_starts_all_four_services_and_stops_them_on_SIGTERM()
+    public async Task The_run_command_starts_all_four_services_and_the_mail_inbox_and_stops_them_on_SIGTERM()
     {
         await using var database = await TestDatabase.CreateAsync();
         var ports = Enumerable.Range(0, 4).Select(_ => FreePorts.Next()).ToArray();
@@ -22,6 +22,9 @@ public sealed class RunScriptTests
         start.Environment["EXCHANGE_API_PORT"] = ports[1].ToString();
         start.Environment["EXCHANGE_PORTAL_PORT"] = ports[2].ToString();
         start.Environment["EXCHANGE_JOBS_PORT"] = ports[3].ToString();
+        var (smtpPort, inboxPort) = (FreePorts.Next(), FreePorts.Next());
+        start.Environment["EXCHANGE_SMTP_PORT"] = smtpPort.ToString();
+        start.Environment["EXCHANGE_INBOX_PORT"] = inboxPort.ToString();
         start.Environment["Exchange__Database__Provider"] = database.Provider.ToString();
         start.Environment["Exchange__Database__ConnectionString"] = database.ConnectionString;
         start.Environment["Exchange__ContentKeys__Directory"] = database.ContentKeyDirectory;
@@ -48,12 +51,16 @@ public sealed class RunScriptTests
             var output = await File.ReadAllTextAsync(log);
             Assert.Contains("alice@acme.example", output);
             Assert.Contains($"http://127.0.0.1:{ports[2]}", output);
+            // The inbox a new user reads the exchange's mail in: its web page and its SMTP port.
+            Assert.Contains($"http://127.0.0.1:{inboxPort}", output);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{inboxPort}/")).StatusCode);
+            Assert.True(IsListening(smtpPort), "the development SMTP server is not listening");
 
             Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
             using var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await process.WaitForExitAsync(stopTimeout.Token);
 
-            foreach (var port in ports)
+            foreach (var port in ports.Append(smtpPort).Append(inboxPort))
             {
                 Assert.False(IsListening(port), $"a service still listens on port {port} after run.sh stopped");
             }

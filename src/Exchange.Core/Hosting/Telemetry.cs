@@ -143,4 +143,7 @@ public static class ExchangeMetrics
         Interlocked.Exchange(ref _auditUnsealed, unsealed);
         Volatile.Write(ref _auditSealingLag, lagSeconds);
     }
+
+    /// <summary>Notification e-mails by outcome (sent, retrying, failed, skipped).</summary>
+    public static readonly Counter<long> MailAttempts = Meter.CreateCounter<long>("exchange.mail.attempts", description: "Notification e-mails attempted, by outcome");
 }

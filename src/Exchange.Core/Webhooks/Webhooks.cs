@@ -56,4 +56,6 @@ public sealed class OutboxMessage
     public required string Payload { get; init; }
     public DateTime OccurredAt { get; init; }
     public DateTime? ProcessedAt { get; set; }
+    /// <summary>When the mail dispatcher claimed it (and made its mail notifications, if any).</summary>
+    public DateTime? MailedAt { get; set; }
 }

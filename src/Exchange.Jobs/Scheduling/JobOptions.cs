@@ -137,3 +137,27 @@ public sealed class KeyRotationJobOptions : JobOptions
         RunAtStart = false;
     }
 }
+
+public sealed class MailJobOptions : JobOptions
+{
+    public MailJobOptions()
+    {
+        Interval = TimeSpan.FromSeconds(10);
+        BatchSize = 50;
+    }
+
+    [Range(1, 50)]
+    public int MaxAttempts { get; set; } = 6;
+
+    /// <summary>The first retry's delay; each further retry doubles it (1, 2, 4, 8, 16 minutes by default).</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a worker holds the mails it took; longer than a batch's sends with their timeouts.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Events older than this are not mailed: a notice a day late helps nobody, and a database that
+    /// had events before mail was configured does not flood its users when it is.
+    /// </summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(1);
+}

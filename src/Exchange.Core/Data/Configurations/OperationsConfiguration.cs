@@ -1,5 +1,6 @@
 using Exchange.Core.Audit;
 using Exchange.Core.Jobs;
+using Exchange.Core.Mail;
 using Exchange.Core.Webhooks;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -110,6 +111,22 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         builder.Property(m => m.RecipientMemberIds).HasMaxLength(500);
         builder.Property(m => m.Payload).HasMaxLength(4000);
         builder.HasIndex(m => m.ProcessedAt);
+        builder.HasIndex(m => new { m.MailedAt, m.OccurredAt });
+    }
+}
+
+internal sealed class MailNotificationConfiguration : IEntityTypeConfiguration<MailNotification>
+{
+    public void Configure(EntityTypeBuilder<MailNotification> builder)
+    {
+        builder.ToTable("mail_notifications");
+        builder.HasKey(n => n.Id);
+        builder.Property(n => n.EventType).HasMaxLength(64);
+        builder.Property(n => n.MemberId).HasMaxLength(64);
+        builder.Property(n => n.LastError).HasMaxLength(200);
+        builder.HasIndex(n => new { n.Status, n.NextAttemptAt });
+        // One mail per event and person, however many workers read the outbox.
+        builder.HasIndex(n => new { n.OutboxMessageId, n.UserId }).IsUnique();
     }
 }
 
