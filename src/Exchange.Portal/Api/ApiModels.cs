@@ -120,3 +120,37 @@ public sealed record CreatedWebhookSubscriptionDto(Guid Id, string Url, List<str
 
 public sealed record WebhookDeliveryDto(Guid Id, Guid SubscriptionId, string MessageId, string EventType, string Status, int Attempts,
     DateTimeOffset CreatedAt, DateTimeOffset NextAttemptAt, DateTimeOffset? LastAttemptAt, int? LastStatusCode, string? LastError, DateTimeOffset? DeliveredAt);
+
+public sealed record Download(byte[] Bytes, string ContentType, string? FileName);
+
+public sealed record DataSubjectDto(string? Email, string? Phone, string? Name);
+
+public sealed record DataSubjectRequestDto(
+    Guid Id, string MemberId, string Type, string Status, DataSubjectDto Subject, string? IdentityVerification,
+    DateTimeOffset CreatedAt, DateTimeOffset DueAt, DateTimeOffset? ExtendedAt, string? ExtensionReason, DateTimeOffset? CompletedAt,
+    DateTimeOffset? LiftedAt, string? LiftReason, DateTimeOffset? ErasedAt, List<Guid> CaseIds, List<Guid> AuthorisationIds)
+{
+    /// <summary>Past its due date and not yet answered.</summary>
+    public bool OverdueAt(DateTimeOffset now) => Status == "open" && DueAt < now;
+}
+
+public sealed record DataSubjectItemDto(
+    string Kind, Guid? CaseId, Guid? AuthorisationId, string Part, string Value, string SharedBy, string SharedWith, DateTimeOffset SharedAt,
+    List<Guid> AgreementIds, DateTimeOffset? PurgeDueAt, string Status);
+
+public sealed record DataSubjectFindingsDto(DataSubjectRequestDto Request, List<DataSubjectItemDto> Items);
+
+public sealed record RecipientDto(string MemberId, string LegalName, string Region);
+
+public sealed record LegalBasisDto(
+    Guid AgreementId, string Kind, string DocumentReference, string Version, DateTimeOffset EffectiveFrom, DateTimeOffset ExpiresAt,
+    List<string> PermittedCategories, List<string> PermittedRegions);
+
+public sealed record ProcessingRecordDto(
+    string MemberId, string LegalName, string Region, List<string> Purposes,
+    List<string> CategoriesShared, List<string> CategoriesReceived, List<string> FieldsAccepted,
+    List<RecipientDto> Recipients, List<RecipientDto> Sources, List<string> TransferRegions,
+    string Retention, List<LegalBasisDto> LegalBasis, List<string> SecurityMeasures,
+    int LiveCases, int PurgedCases, int Authorisations, string Notice);
+
+public sealed record RecordsOfProcessingDto(DateTimeOffset GeneratedAt, List<ProcessingRecordDto> Records);

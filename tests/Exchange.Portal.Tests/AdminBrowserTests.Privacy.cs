@@ -1,0 +1,74 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Exchange.Portal.Tests;
+
+/// <summary>The privacy officer's pages, in Chromium against the real services (the admin tests' services: acme's intake policy is not changed there).</summary>
+public sealed partial class AdminBrowserTests
+{
+    [Fact]
+    public async Task A_privacy_officer_answers_an_access_request_and_erases_the_person()
+    {
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        var person = $"dora.{marker}@contoso.example";
+        var globex = MemberSystem.GlobexCrm(browser.Services);
+        var authorisation = await globex.AuthoriseAsync(["acme"], purpose: $"Printer fault {marker}", categories: ["technical", "organisation", "contact"]);
+        var caseId = await globex.OpenCaseToAsync("acme", $"Printer queue stalls {marker}", authorisation,
+            new Dictionary<string, string> { ["customerContactEmail"] = person });
+
+        var page = await browser.NewPageAsync();
+        try
+        {
+            await browser.SignInAsync(page, "paula@acme.example");
+            await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Privacy" }).ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Open a data-subject request" }).ClickAsync();
+            await page.GetByLabel("The person's e-mail address").FillAsync(person.ToUpperInvariant());
+            await page.GetByLabel("How their identity was verified").FillAsync("Replied from the address on file");
+            await page.GetByLabel("Access (a copy of their data)").CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Open the request" }).ClickAsync();
+
+            await Expect(page.Locator("#request-state")).ToHaveTextAsync("open");
+            Assert.DoesNotContain(marker, page.Url, StringComparison.Ordinal);
+            var items = page.Locator("#items tbody tr");
+            await Expect(items).ToHaveCountAsync(1);
+            await Expect(items).ToContainTextAsync(person);
+            await Expect(items).ToContainTextAsync(caseId.ToString());
+
+            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
+            var csv = await File.ReadAllLinesAsync((await download.PathAsync())!);
+            Assert.StartsWith("kind,caseId", csv[0], StringComparison.Ordinal);
+            Assert.Single(csv.Skip(1), line => line.Contains(person, StringComparison.Ordinal) && line.Contains(caseId.ToString(), StringComparison.Ordinal));
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Printable view" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Your data held through the Support Exchange");
+            await Expect(page.GetByRole(AriaRole.Navigation)).ToHaveCountAsync(0);
+            await page.EmulateMediaAsync(new() { Media = Media.Print });
+            await Expect(page.Locator("table tbody tr")).ToContainTextAsync(person);
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Back to the request" })).ToBeHiddenAsync();
+            await page.EmulateMediaAsync(new() { Media = Media.Screen });
+
+            // The person then asks to be erased: the confirmation lists what will go before anything goes.
+            await page.GotoAsync(browser.Services.PortalUrl + "/privacy/requests/new");
+            await page.GetByLabel("The person's e-mail address").FillAsync(person);
+            await page.GetByLabel("How their identity was verified").FillAsync("Replied from the address on file");
+            await page.GetByLabel("Erasure (delete their data)").CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Open the request" }).ClickAsync();
+            await page.GetByRole(AriaRole.Link, new() { Name = "Erase the person's data…" }).ClickAsync();
+            var willGo = page.GetByRole(AriaRole.Region, new() { Name = "What will go" });
+            await Expect(willGo).ToContainTextAsync("Cases purged (1)");
+            await Expect(willGo).ToContainTextAsync(caseId.ToString());
+            await page.GetByRole(AriaRole.Button, new() { Name = "Erase now" }).ClickAsync();
+
+            await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("was erased");
+            await Expect(page.Locator("#request-state")).ToHaveTextAsync("erased");
+            await Expect(page.Locator("#items")).ToHaveCountAsync(0);
+            await Expect(page.GetByText(person)).ToHaveCountAsync(0);
+            Assert.Equal("purged", (await globex.CaseAsync(caseId)).GetProperty("status").GetString());
+        }
+        finally
+        {
+            await PortalBrowser.ScreenshotAsync(page, nameof(A_privacy_officer_answers_an_access_request_and_erases_the_person));
+            await page.Context.CloseAsync();
+        }
+    }
+}
