@@ -71,4 +71,34 @@ public sealed partial class AdminBrowserTests
             await page.Context.CloseAsync();
         }
     }
+
+    [Fact]
+    public async Task Operator_staff_see_case_counts_across_members_and_no_case_content()
+    {
+        var summary = $"Scanner firmware hangs {Guid.NewGuid():N}"[..40];
+        var caseId = await MemberSystem.AcmeCrm(browser.Services).OpenCaseToAsync("globex", summary);
+
+        var page = await browser.NewPageAsync();
+        try
+        {
+            await browser.SignInAsync(page, "oscar@exchange.example");
+            await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Operator" }).ClickAsync();
+            var acme = page.Locator("#by-member").GetByRole(AriaRole.Row).Filter(new() { HasText = "Acme Software Ltd" });
+            Assert.True(int.Parse((await acme.Locator("td").Nth(1).TextContentAsync())!, System.Globalization.CultureInfo.InvariantCulture) >= 1);
+            Assert.True(int.Parse((await page.Locator("#by-state tbody td").First.TextContentAsync())!, System.Globalization.CultureInfo.InvariantCulture) >= 1);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Verify the audit chain" }).ClickAsync();
+            await Expect(page.Locator("#audit-result")).ToContainTextAsync("Intact");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Background jobs" })).ToBeVisibleAsync();
+
+            var html = await page.ContentAsync();
+            Assert.DoesNotContain(summary, html, StringComparison.Ordinal);
+            Assert.DoesNotContain(caseId.ToString(), html, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("Contoso", html, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await PortalBrowser.ScreenshotAsync(page, nameof(Operator_staff_see_case_counts_across_members_and_no_case_content));
+            await page.Context.CloseAsync();
+        }
+    }
 }

@@ -154,3 +154,13 @@ public sealed record ProcessingRecordDto(
     int LiveCases, int PurgedCases, int Authorisations, string Notice);
 
 public sealed record RecordsOfProcessingDto(DateTimeOffset GeneratedAt, List<ProcessingRecordDto> Records);
+
+public sealed record CaseCountDto(string SubmittingMemberId, string ReceivingMemberId, string Status, int Count);
+
+public sealed record CaseMetadataDto(DateTimeOffset GeneratedAt, List<CaseCountDto> Counts, int Overdue, int PurgesDue, int PurgesDueWithinWeek, int Purged);
+
+public sealed record AuditVerificationDto(bool Intact, long Entries, long? FirstBrokenSequence);
+
+public sealed record JobRunDto(DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, double? DurationMs, int ItemsProcessed, bool Failed, string? Error, string Node);
+
+public sealed record JobDto(string Name, double? IntervalSeconds, DateTimeOffset? NextRunAt, JobRunDto? LastRun, int RunsLast24Hours, int FailuresLast24Hours);

@@ -129,6 +129,15 @@ public sealed class ExchangeApi(HttpClient http)
     public Task<ApiResult<RecordsOfProcessingDto>> RecordsOfProcessingAsync(CancellationToken ct) =>
         SendAsync<RecordsOfProcessingDto>(HttpMethod.Get, "records-of-processing?format=json", null, ct);
 
+    public Task<ApiResult<CaseMetadataDto>> CaseMetadataAsync(CancellationToken ct) =>
+        SendAsync<CaseMetadataDto>(HttpMethod.Get, "case-metadata", null, ct);
+
+    public Task<ApiResult<AuditVerificationDto>> VerifyAuditAsync(CancellationToken ct) =>
+        SendAsync<AuditVerificationDto>(HttpMethod.Get, "audit/verify", null, ct);
+
+    public Task<ApiResult<List<JobDto>>> JobsAsync(CancellationToken ct) =>
+        SendAsync<List<JobDto>>(HttpMethod.Get, "jobs", null, ct);
+
     /// <summary>A file the API produces (an export), passed through as it came: bytes, content type and file name.</summary>
     public async Task<ApiResult<Download>> DownloadAsync(string path, CancellationToken ct)
     {
