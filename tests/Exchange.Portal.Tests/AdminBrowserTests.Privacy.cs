@@ -94,6 +94,20 @@ public sealed partial class AdminBrowserTests
             Assert.DoesNotContain(summary, html, StringComparison.Ordinal);
             Assert.DoesNotContain(caseId.ToString(), html, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("Contoso", html, StringComparison.Ordinal);
+
+            // The operator's privacy officer scopes a breach of acme's CRM client over the last hour.
+            await page.Context.CloseAsync();
+            page = await browser.NewPageAsync();
+            await browser.SignInAsync(page, "piet@exchange.example");
+            await page.GotoAsync(browser.Services.PortalUrl + "/privacy");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Open a breach assessment" }).ClickAsync();
+            var now = DateTime.UtcNow;
+            await page.GetByLabel("User or API client id").FillAsync("acme-crm");
+            await page.GetByLabel("From (UTC)").FillAsync(now.AddHours(-1).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture));
+            await page.GetByLabel("To (UTC)").FillAsync(now.AddMinutes(5).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Assess" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = caseId.ToString() })).ToContainTextAsync("acme → globex");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Draft notification to the supervisory authority" })).ToBeVisibleAsync();
         }
         finally
         {

@@ -164,3 +164,16 @@ public sealed record AuditVerificationDto(bool Intact, long Entries, long? First
 public sealed record JobRunDto(DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, double? DurationMs, int ItemsProcessed, bool Failed, string? Error, string Node);
 
 public sealed record JobDto(string Name, double? IntervalSeconds, DateTimeOffset? NextRunAt, JobRunDto? LastRun, int RunsLast24Hours, int FailuresLast24Hours);
+
+public sealed record ExposedCaseDto(
+    Guid CaseId, string? SubmittingMemberId, string? ReceivingMemberId, bool Read, bool Changed, List<string> Actions,
+    List<string> Categories, bool Purged, int Subjects);
+
+public sealed record BreachAssessmentDto(
+    Guid Id, string ActorId, DateTimeOffset From, DateTimeOffset To, string? Description, DateTimeOffset OpenedAt, DateTimeOffset DeadlineAt,
+    List<ExposedCaseDto> Cases, List<string> Categories, int DataSubjects, int Records, List<string> MembersToInform, List<string> Subjects);
+
+public sealed record BreachNotificationDraftDto(
+    Guid AssessmentId, DateTimeOffset OpenedAt, DateTimeOffset DeadlineAt, string Nature, List<string> CategoriesOfData,
+    int ApproximateDataSubjects, int ApproximateRecords, List<string> MembersToInform, string LikelyConsequences,
+    List<string> MeasuresTaken, List<string> MeasuresProposed, string Contact);

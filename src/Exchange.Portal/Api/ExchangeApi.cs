@@ -138,6 +138,15 @@ public sealed class ExchangeApi(HttpClient http)
     public Task<ApiResult<List<JobDto>>> JobsAsync(CancellationToken ct) =>
         SendAsync<List<JobDto>>(HttpMethod.Get, "jobs", null, ct);
 
+    public Task<ApiResult<BreachAssessmentDto>> OpenBreachAssessmentAsync(object body, CancellationToken ct) =>
+        SendAsync<BreachAssessmentDto>(HttpMethod.Post, "breach-assessments", body, ct);
+
+    public Task<ApiResult<BreachAssessmentDto>> BreachAssessmentAsync(Guid id, CancellationToken ct) =>
+        SendAsync<BreachAssessmentDto>(HttpMethod.Get, $"breach-assessments/{id}", null, ct);
+
+    public Task<ApiResult<BreachNotificationDraftDto>> BreachNotificationAsync(Guid id, CancellationToken ct) =>
+        SendAsync<BreachNotificationDraftDto>(HttpMethod.Get, $"breach-assessments/{id}/notification", null, ct);
+
     /// <summary>A file the API produces (an export), passed through as it came: bytes, content type and file name.</summary>
     public async Task<ApiResult<Download>> DownloadAsync(string path, CancellationToken ct)
     {
