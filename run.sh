@@ -19,6 +19,8 @@ mkdir -p "$root/data"
 export Exchange__Database__ConnectionString="${Exchange__Database__ConnectionString:-Data Source=$root/data/exchange.db}"
 # The keys that encrypt case content live outside the database, one directory for all services.
 export Exchange__ContentKeys__Directory="${Exchange__ContentKeys__Directory:-$root/data/content-keys}"
+# The key Jobs signs the audit log's checkpoints with (made on first start in Development).
+export Exchange__Audit__SigningKeyPath="${Exchange__Audit__SigningKeyPath:-$root/data/audit-signing-key.pem}"
 export Exchange__Identity__Issuer="${Exchange__Identity__Issuer:-http://127.0.0.1:$identity_port}"
 export Exchange__Auth__Authority="${Exchange__Auth__Authority:-http://127.0.0.1:$identity_port}"
 export Exchange__Identity__PortalRedirectUri="${Exchange__Identity__PortalRedirectUri:-http://127.0.0.1:$portal_port/signin-oidc}"

@@ -2,7 +2,9 @@
 # The exchange's benchmark (docs/benchmarks.md): builds Release, starts a throwaway PostgreSQL with
 # fsync ON (durability as in production, unlike the test server), runs bench/Exchange.Bench on it and
 # then on SQLite, prints a markdown table per provider and writes JSON under bench/results/.
-# Installs PostgreSQL from Debian's packages if missing. Arguments go to the tool, e.g. --smoke.
+# Installs PostgreSQL from Debian's packages if missing. Arguments go to the tool, e.g. --smoke or
+# --cases 10000,100000; EXCHANGE_BENCH_PROVIDERS=Postgres (or Sqlite) runs one provider only.
+# PostgreSQL loads pg_stat_statements, so the tool can print the statements that took the time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,13 +28,13 @@ trap stop_postgres EXIT
 
 pg "$pg_bin/initdb" -D "$pg_data" -U postgres -A trust >/dev/null
 pg "$pg_bin/pg_ctl" -D "$pg_data" -w -l "$pg_data/server.log" \
-  -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_data -c max_connections=400 -c shared_buffers=512MB" start >/dev/null
+  -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_data -c max_connections=400 -c shared_buffers=512MB -c shared_preload_libraries=pg_stat_statements" start >/dev/null
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1 UseSharedCompilation=false DOTNET_CLI_USE_MSBUILD_SERVER=0
 dotnet tool restore >/dev/null
 dotnet build Exchange.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 
-for provider in Postgres Sqlite; do
+for provider in ${EXCHANGE_BENCH_PROVIDERS:-Postgres Sqlite}; do
   EXCHANGE_TEST_PROVIDER=$provider \
   EXCHANGE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres" \
     dotnet bench/Exchange.Bench/bin/Release/net10.0/Exchange.Bench.dll "$@"

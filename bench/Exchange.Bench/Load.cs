@@ -45,6 +45,6 @@ public static class Load
         return new Measurement(figure, clients, all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99), all.Length, failed);
     }
 
-    private static double Percentile(double[] sorted, double p) =>
+    public static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

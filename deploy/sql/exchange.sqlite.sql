@@ -690,3 +690,75 @@ VALUES ('20261130161422_PrivacyProcedures', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+ALTER TABLE "audit_entries" ADD "Id" INTEGER NOT NULL DEFAULT 0;
+
+ALTER TABLE "audit_entries" ADD "ContentHash" TEXT NULL;
+
+CREATE TABLE "audit_checkpoints" (
+    "Sequence" INTEGER NOT NULL CONSTRAINT "PK_audit_checkpoints" PRIMARY KEY,
+    "HeadHash" TEXT NOT NULL,
+    "SignedAt" TEXT NOT NULL,
+    "KeyId" TEXT NOT NULL,
+    "Signature" TEXT NOT NULL
+);
+
+CREATE TABLE "audit_sequencer_lease" (
+    "Name" TEXT NOT NULL CONSTRAINT "PK_audit_sequencer_lease" PRIMARY KEY,
+    "Holder" TEXT NULL,
+    "ExpiresAt" TEXT NOT NULL
+);
+
+CREATE TABLE "audit_signing_keys" (
+    "KeyId" TEXT NOT NULL CONSTRAINT "PK_audit_signing_keys" PRIMARY KEY,
+    "PublicKeyPem" TEXT NOT NULL,
+    "CreatedAt" TEXT NOT NULL
+);
+
+CREATE UNIQUE INDEX "IX_audit_entries_Sequence" ON "audit_entries" ("Sequence");
+
+CREATE TABLE "ef_temp_audit_entries" (
+    "Id" INTEGER NOT NULL CONSTRAINT "PK_audit_entries" PRIMARY KEY AUTOINCREMENT,
+    "Action" TEXT NOT NULL,
+    "ActorId" TEXT NOT NULL,
+    "ActorMemberId" TEXT NOT NULL,
+    "CaseId" TEXT NULL,
+    "ContentHash" TEXT NULL,
+    "Details" TEXT NULL,
+    "Hash" TEXT NULL,
+    "ObjectId" TEXT NULL,
+    "ObjectType" TEXT NOT NULL,
+    "OccurredAt" TEXT NOT NULL,
+    "PreviousHash" TEXT NULL,
+    "Sequence" INTEGER NULL
+);
+
+INSERT INTO "ef_temp_audit_entries" ("Action", "ActorId", "ActorMemberId", "CaseId", "ContentHash", "Details", "Hash", "ObjectId", "ObjectType", "OccurredAt", "PreviousHash", "Sequence")
+SELECT "Action", "ActorId", "ActorMemberId", "CaseId", "ContentHash", "Details", "Hash", "ObjectId", "ObjectType", "OccurredAt", "PreviousHash", "Sequence"
+FROM "audit_entries";
+
+COMMIT;
+
+PRAGMA foreign_keys = 0;
+
+BEGIN TRANSACTION;
+DROP TABLE "audit_entries";
+
+ALTER TABLE "ef_temp_audit_entries" RENAME TO "audit_entries";
+
+COMMIT;
+
+PRAGMA foreign_keys = 1;
+
+BEGIN TRANSACTION;
+CREATE INDEX "IX_audit_entries_ActorId_OccurredAt" ON "audit_entries" ("ActorId", "OccurredAt");
+
+CREATE INDEX "IX_audit_entries_CaseId" ON "audit_entries" ("CaseId");
+
+CREATE UNIQUE INDEX "IX_audit_entries_Sequence" ON "audit_entries" ("Sequence");
+
+COMMIT;
+
+INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
+VALUES ('20261130173052_AuditSequencer', '10.0.15');
+

@@ -1474,3 +1474,139 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130173104_AuditSequencer'
+)
+BEGIN
+    ALTER TABLE [audit_entries] DROP CONSTRAINT [PK_audit_entries];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130173104_AuditSequencer'
+)
+BEGIN
+    DECLARE @var5 nvarchar(max);
+    SELECT @var5 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[audit_entries]') AND [c].[name] = N'PreviousHash');
+    IF @var5 IS NOT NULL EXEC(N'ALTER TABLE [audit_entries] DROP CONSTRAINT ' + @var5 + ';');
+    ALTER TABLE [audit_entries] ALTER COLUMN [PreviousHash] nvarchar(64) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130173104_AuditSequencer'
+)
+BEGIN
+    DECLARE @var6 nvarchar(max);
+    SELECT @var6 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[audit_entries]') AND [c].[name] = N'Hash');
+    IF @var6 IS NOT NULL EXEC(N'ALTER TABLE [audit_entries] DROP CONSTRAINT ' + @var6 + ';');
+    ALTER TABLE [audit_entries] ALTER COLUMN [Hash] nvarchar(64) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130173104_AuditSequencer'
+)
+BEGIN
+    DECLARE @var7 nvarchar(max);
+    SELECT @var7 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[audit_entries]') AND [c].[name] = N'Sequence');
+    IF @var7 IS NOT NULL EXEC(N'ALTER TABLE [audit_entries] DROP CONSTRAINT ' + @var7 + ';');
+    ALTER TABLE [audit_entries] ALTER COLUMN [Sequence] bigint NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130173104_AuditSequencer'
+)
+BEGIN
+    ALTER TABLE [audit_entries] ADD [Id] bigint NOT NULL IDENTITY;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130173104_AuditSequencer'
+)
+BEGIN
+    ALTER TABLE [audit_entries] ADD [ContentHash] nvarchar(64) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130173104_AuditSequencer'
+)
+BEGIN
+    ALTER TABLE [audit_entries] ADD CONSTRAINT [PK_audit_entries] PRIMARY KEY ([Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130173104_AuditSequencer'
+)
+BEGIN
+    CREATE TABLE [audit_checkpoints] (
+        [Sequence] bigint NOT NULL,
+        [HeadHash] nvarchar(64) NOT NULL,
+        [SignedAt] datetime2 NOT NULL,
+        [KeyId] nvarchar(64) NOT NULL,
+        [Signature] nvarchar(200) NOT NULL,
+        CONSTRAINT [PK_audit_checkpoints] PRIMARY KEY ([Sequence])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130173104_AuditSequencer'
+)
+BEGIN
+    CREATE TABLE [audit_sequencer_lease] (
+        [Name] nvarchar(64) NOT NULL,
+        [Holder] nvarchar(200) NULL,
+        [ExpiresAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_audit_sequencer_lease] PRIMARY KEY ([Name])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130173104_AuditSequencer'
+)
+BEGIN
+    CREATE TABLE [audit_signing_keys] (
+        [KeyId] nvarchar(64) NOT NULL,
+        [PublicKeyPem] nvarchar(1000) NOT NULL,
+        [CreatedAt] datetime2 NOT NULL,
+        CONSTRAINT [PK_audit_signing_keys] PRIMARY KEY ([KeyId])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130173104_AuditSequencer'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_audit_entries_Sequence] ON [audit_entries] ([Sequence]) WHERE [Sequence] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130173104_AuditSequencer'
+)
+BEGIN
+    INSERT INTO [__ef_migrations] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130173104_AuditSequencer', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

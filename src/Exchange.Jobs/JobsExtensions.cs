@@ -1,7 +1,9 @@
+using Exchange.Core.Audit;
 using Exchange.Core.Cases;
 using Exchange.Core.Data;
 using Exchange.Core.Jobs;
 using Exchange.Core.Webhooks;
+using Exchange.Jobs.Audit;
 using Exchange.Jobs.Dashboard;
 using Exchange.Jobs.Deadlines;
 using Exchange.Jobs.Housekeeping;
@@ -40,9 +42,39 @@ public static class JobsExtensions
         services.AddScoped<Exchange.Core.Content.ContentKeyRotation>();
         AddJob<KeyRotationJob, KeyRotationJobOptions>(services, KeyRotationJob.JobName);
 
+        AddAuditSealing(builder);
         AddHangfire(services);
         builder.AddJobsDashboard();
         return builder;
+    }
+
+    /// <summary>
+    /// The audit sequencer (decision 0208) and its signing key: configured in Production (a start
+    /// without it is refused), made on first use elsewhere, beside the development database.
+    /// </summary>
+    private static void AddAuditSealing(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
+            .Validate(o => o.BatchSize > 0 && o.SealInterval > TimeSpan.Zero && o.LeaseDuration > TimeSpan.FromSeconds(1),
+                "Exchange:Audit needs a positive BatchSize and SealInterval and a LeaseDuration above one second.")
+            .ValidateOnStart();
+        var production = builder.Environment.IsProduction();
+        services.AddSingleton(sp =>
+        {
+            var path = sp.GetRequiredService<IOptions<AuditOptions>>().Value.SigningKeyPath;
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                path = production
+                    ? throw new InvalidOperationException($"{AuditOptions.Section}:SigningKeyPath is not configured, and Jobs signs the audit log's checkpoints with it.")
+                    : AuditOptions.DevelopmentSigningKeyPath;
+            }
+
+            return AuditSigner.Load(path, create: !production);
+        });
+        services.AddScoped<AuditSequencer>();
+        services.AddSingleton<Exchange.Core.Hosting.ExchangeHost.AuditSealingHost>();
+        services.AddHostedService<AuditSealingService>();
     }
 
     /// <summary>

@@ -319,13 +319,22 @@ public sealed class CaseLifecycleTests(LifecycleFixture hosts) : IClassFixture<L
     {
         await OpenAsync();
         var ops = await hosts.ClientAsync(ApiFixture.Operator);
+        var pending = await (await ops.GetAsync("/api/v1/audit/verify")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(pending["intact"]!.GetValue<bool>());
+        Assert.True(pending["unsealed"]!.GetValue<long>() > 0, "no Jobs runs here, so what was appended awaits sealing");
+        Assert.True(pending["sealingLagSeconds"]!.GetValue<double>() >= 0);
+        await (await (await hosts.ClientAsync(ApiFixture.Acme)).GetAsync("/api/v1/audit/verify")).ExpectAsync(HttpStatusCode.Forbidden);
+        await (await (await hosts.ClientAsync(ApiFixture.Acme)).GetAsync("/api/v1/audit/checkpoints/latest")).ExpectAsync(HttpStatusCode.Forbidden);
+
+        await Exchange.Testing.AuditSealing.SealAllAsync(hosts.Database);
         var intact = await (await ops.GetAsync("/api/v1/audit/verify")).ExpectAsync(HttpStatusCode.OK);
         Assert.True(intact["intact"]!.GetValue<bool>());
-        await (await (await hosts.ClientAsync(ApiFixture.Acme)).GetAsync("/api/v1/audit/verify")).ExpectAsync(HttpStatusCode.Forbidden);
+        Assert.True(intact["checkpoint"]!["signatureValid"]!.GetValue<bool>());
+        Assert.Equal(intact["entries"]!.GetValue<long>(), intact["checkpoint"]!["sequence"]!.GetValue<long>());
 
         await using var db = hosts.Database.CreateContext();
-        var target = await db.AuditEntries.Where(e => e.Action == "case.created").OrderBy(e => e.Sequence).FirstAsync();
-        await db.AuditEntries.Where(e => e.Sequence == target.Sequence).ExecuteUpdateAsync(s => s.SetProperty(e => e.ActorId, "someone-else"));
+        var target = await db.AuditEntries.Where(e => e.Action == "case.created" && e.Sequence != null).OrderBy(e => e.Sequence).FirstAsync();
+        await db.AuditEntries.Where(e => e.Id == target.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.ActorId, "someone-else"));
         try
         {
             var broken = await (await ops.GetAsync("/api/v1/audit/verify")).ExpectAsync(HttpStatusCode.OK);
@@ -334,7 +343,25 @@ public sealed class CaseLifecycleTests(LifecycleFixture hosts) : IClassFixture<L
         }
         finally
         {
-            await db.AuditEntries.Where(e => e.Sequence == target.Sequence).ExecuteUpdateAsync(s => s.SetProperty(e => e.ActorId, target.ActorId));
+            await db.AuditEntries.Where(e => e.Id == target.Id).ExecuteUpdateAsync(s => s.SetProperty(e => e.ActorId, target.ActorId));
         }
+    }
+
+    [Fact]
+    public async Task The_latest_checkpoint_is_published_with_what_an_auditor_needs_to_verify_it_offline()
+    {
+        await OpenAsync();
+        await Exchange.Testing.AuditSealing.SealAllAsync(hosts.Database);
+        var ops = await hosts.ClientAsync(ApiFixture.Operator);
+        var checkpoint = await (await ops.GetAsync("/api/v1/audit/checkpoints/latest")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal("ES256", checkpoint["algorithm"]!.GetValue<string>());
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        key.ImportFromPem(checkpoint["publicKeyPem"]!.GetValue<string>());
+        var statement = System.Text.Encoding.UTF8.GetBytes(checkpoint["statement"]!.GetValue<string>());
+        var signature = Convert.FromBase64String(checkpoint["signature"]!.GetValue<string>());
+        Assert.True(key.VerifyData(statement, signature, System.Security.Cryptography.HashAlgorithmName.SHA256));
+        Assert.Contains(checkpoint["headHash"]!.GetValue<string>(), checkpoint["statement"]!.GetValue<string>(), StringComparison.Ordinal);
+        statement[^1] ^= 0x01;
+        Assert.False(key.VerifyData(statement, signature, System.Security.Cryptography.HashAlgorithmName.SHA256));
     }
 }

@@ -42,6 +42,7 @@ public sealed class DemoScenarioTests(ApiFixture hosts) : IClassFixture<ApiFixtu
         var stale = await globex.PostAsync($"/api/v1/cases/{id}/accept", new { receiverCaseReference = "GLX-77" }, ifMatch: etag);
         await stale.ExpectRefusalAsync(HttpStatusCode.PreconditionFailed, "etag_stale");
 
+        await Exchange.Testing.AuditSealing.SealAllAsync(hosts.Database);
         var ops = await hosts.ClientAsync(ApiFixture.Operator);
         var verify = await (await ops.GetAsync("/api/v1/audit/verify")).ExpectAsync(HttpStatusCode.OK);
         Assert.True(verify["intact"]!.GetValue<bool>());

@@ -62,7 +62,15 @@ public sealed partial class ComposeTests
     public void Every_service_gets_the_key_ring_certificate_that_production_requires()
     {
         Assert.Contains("Exchange__DataProtection__CertificatePath: /run/secrets/keyring.pfx", Compose);
-        Assert.Equal(5, Regex.Matches(Compose, @"secrets: \[\{ source: keyring, target: keyring.pfx \}\]").Count);
+        Assert.Equal(5, Regex.Matches(Compose, @"secrets: \[\{ source: keyring, target: keyring.pfx \}[,\]]").Count);
+    }
+
+    [Fact]
+    public void Jobs_gets_the_audit_signing_key_that_production_requires_from_a_secret()
+    {
+        Assert.Contains("secrets: [{ source: keyring, target: keyring.pfx }, { source: auditkey, target: audit-signing-key.pem }]", Compose);
+        Assert.Contains("Exchange__Audit__SigningKeyPath: /run/secrets/audit-signing-key.pem", Compose);
+        Assert.Matches(new Regex(@"file: \$\{AUDIT_SIGNING_KEY_FILE:\?"), Compose);
     }
 
     [GeneratedRegex(@"dockerfile:\s*(\S+)")]

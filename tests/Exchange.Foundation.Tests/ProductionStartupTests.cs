@@ -84,6 +84,21 @@ public sealed class ProductionStartupTests
     }
 
     [Fact]
+    public async Task Production_Jobs_without_an_audit_signing_key_exits_non_zero_naming_the_setting()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var result = await RunAsync("Exchange.Jobs", database, new()
+        {
+            ["Exchange__Audit__SigningKeyPath"] = "",
+            ["Exchange__Jobs__Dashboard__ClientSecret"] = "a-real-secret-for-this-test",
+        });
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Exchange:Audit:SigningKeyPath", result.Output);
+        Assert.False(File.Exists(database.AuditSigningKeyPath), "no key was made in Production");
+    }
+
+    [Fact]
     public async Task Sql_server_that_cannot_be_reached_exits_non_zero_with_a_clear_message()
     {
         // No SQL Server engine runs on these machines; an unreachable one is what can be shown here.

@@ -25,6 +25,7 @@ public sealed class RunScriptTests
         start.Environment["Exchange__Database__Provider"] = database.Provider.ToString();
         start.Environment["Exchange__Database__ConnectionString"] = database.ConnectionString;
         start.Environment["Exchange__ContentKeys__Directory"] = database.ContentKeyDirectory;
+        start.Environment["Exchange__Audit__SigningKeyPath"] = database.AuditSigningKeyPath;
 
         using var process = Process.Start(start)!;
         try

@@ -72,6 +72,7 @@ public sealed class ProcessTests
         await TestData.EventuallyAsync(() => check.WebhookDeliveries.CountAsync(d => d.Status == DeliveryStatus.Succeeded), n => n == 2 * total, TimeSpan.FromSeconds(120), "every delivery");
 
         await AssertPurgedOnceAsync(check, ids);
+        await AssertSealedByTheJobsAsync(database);
         var expected = await ExpectedMessageIdsAsync(check);
         Assert.Equal(2 * total, expected.Count);
         var received = receiver.LogEntries.Select(e => e.RequestMessage.Headers!["webhook-id"].Single()).ToList();
@@ -138,6 +139,8 @@ public sealed class ProcessTests
         }
 
         await AssertPurgedOnceAsync(check, ids);
+        // The killed node held the sequencer's lease; the restarted one takes it over once it expires.
+        await AssertSealedByTheJobsAsync(database);
     }
 
     [Fact]
@@ -322,6 +325,16 @@ public sealed class ProcessTests
         Assert.Equal(ids.Order(), (await check.AuditEntries.Where(e => e.Action == CasePurger.AuditAction).Select(e => e.CaseId!.Value).ToListAsync()).Order());
         Assert.Equal(ids.Order(), (await check.OutboxMessages.Where(m => m.EventType == CaseEvents.Purged).Select(m => m.CaseId!.Value).ToListAsync()).Order());
         Assert.True((await new AuditLog(check, TimeProvider.System).VerifyAsync()).Intact);
+    }
+
+    /// <summary>Both Jobs processes run a sequencer; the lease lets one seal at a time, and the chain comes out whole and signed.</summary>
+    private static async Task AssertSealedByTheJobsAsync(TestDatabase database)
+    {
+        var verification = await AuditSealing.WaitUntilSealedAsync(database, TimeSpan.FromSeconds(60));
+        Assert.True(verification.Intact);
+        Assert.Equal(0, verification.Unsealed);
+        Assert.True(verification.Checkpoint!.SignatureValid);
+        Assert.Equal(verification.Entries, verification.Checkpoint.Sequence);
     }
 
     /// <summary>What a stalled purge leaves to look at: the cases left with their purge bookkeeping, and the last failed job runs.</summary>

@@ -13,6 +13,7 @@ namespace Exchange.Testing;
 public sealed class ExchangeServices(IReadOnlyDictionary<string, string>? extraSettings = null, bool identityAndApiOnly = false) : IAsyncLifetime
 {
     private readonly List<(string Name, Process Process, StringBuilder Log)> _processes = [];
+    private Dictionary<string, string> _settings = [];
 
     public TestDatabase Database { get; private set; } = null!;
     public string IdentityUrl { get; private set; } = "";
@@ -34,6 +35,7 @@ public sealed class ExchangeServices(IReadOnlyDictionary<string, string>? extraS
             ["Exchange__Database__Provider"] = Database.Provider.ToString(),
             ["Exchange__Database__ConnectionString"] = Database.ConnectionString,
             ["Exchange__ContentKeys__Directory"] = Database.ContentKeyDirectory,
+            ["Exchange__Audit__SigningKeyPath"] = Database.AuditSigningKeyPath,
             ["Exchange__Database__MigrateOnStart"] = "true",
             ["Exchange__Demo__Seed"] = "true",
             ["Exchange__Identity__Issuer"] = IdentityUrl,
@@ -52,6 +54,8 @@ public sealed class ExchangeServices(IReadOnlyDictionary<string, string>? extraS
             settings[key] = value;
         }
 
+        _settings = settings;
+
         // Identity first: it migrates and seeds the database the others then share, so two
         // services never race to create the same tables.
         Start("Exchange.Identity", IdentityUrl, settings);
@@ -67,6 +71,32 @@ public sealed class ExchangeServices(IReadOnlyDictionary<string, string>? extraS
         Start("Exchange.Jobs", JobsUrl, settings);
         await Task.WhenAll(WaitReadyAsync(ApiUrl), WaitReadyAsync(PortalUrl), WaitReadyAsync(JobsUrl));
     }
+
+    /// <summary>
+    /// Starts Portal and Jobs beside Identity and Api when the instance was made with
+    /// <c>identityAndApiOnly</c> (the benchmark measures the API alone first, then with the Jobs service).
+    /// </summary>
+    public async Task StartRemainingAsync(IReadOnlyDictionary<string, string>? moreSettings = null)
+    {
+        if (_processes.Any(p => p.Name == "Exchange.Jobs"))
+        {
+            return;
+        }
+
+        var settings = new Dictionary<string, string>(_settings);
+        foreach (var (key, value) in moreSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        Start("Exchange.Portal", PortalUrl, settings);
+        Start("Exchange.Jobs", JobsUrl, settings);
+        await Task.WhenAll(WaitReadyAsync(PortalUrl), WaitReadyAsync(JobsUrl));
+    }
+
+    /// <summary>The running services by project name and process id (the benchmark reads their peak memory from /proc).</summary>
+    public IReadOnlyList<(string Name, int ProcessId)> Processes =>
+        _processes.Where(p => !p.Process.HasExited).Select(p => (p.Name, p.Process.Id)).ToList();
 
     public async Task DisposeAsync()
     {

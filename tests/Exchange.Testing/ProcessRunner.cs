@@ -50,6 +50,7 @@ public static class ProcessRunner
             ["Exchange__Database__Provider"] = database.Provider.ToString(),
             ["Exchange__Database__ConnectionString"] = database.ConnectionString,
             ["Exchange__ContentKeys__Directory"] = database.ContentKeyDirectory,
+            ["Exchange__Audit__SigningKeyPath"] = database.AuditSigningKeyPath,
         };
         foreach (var (key, value) in TestCertificates.KeyRingEnvironment)
         {

@@ -68,12 +68,16 @@ public sealed class TestDatabase : IAsyncDisposable
     /// </summary>
     public string ContentKeyDirectory { get; } = Path.Combine(Path.GetTempPath(), "exchange-tests", "content-keys-" + Guid.NewGuid().ToString("N")[..16]);
 
+    /// <summary>This database's audit checkpoint signing key (decision 0208), made by the first Jobs host or sealing helper that needs it.</summary>
+    public string AuditSigningKeyPath { get; } = Path.Combine(Path.GetTempPath(), "exchange-tests", "audit-key-" + Guid.NewGuid().ToString("N")[..16] + ".pem");
+
     /// <summary>Configuration a host under test needs to use this database.</summary>
     public Dictionary<string, string?> Settings => new()
     {
         ["Exchange:Database:Provider"] = Provider.ToString(),
         ["Exchange:Database:ConnectionString"] = ConnectionString,
         ["Exchange:ContentKeys:Directory"] = ContentKeyDirectory,
+        ["Exchange:Audit:SigningKeyPath"] = AuditSigningKeyPath,
     };
 
     /// <summary>The same settings as environment variables, for a service started as a process.</summary>
@@ -110,6 +114,8 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             // No service wrote a key.
         }
+
+        File.Delete(AuditSigningKeyPath);
 
         if (Provider == DatabaseProvider.Sqlite)
         {

@@ -67,6 +67,14 @@ public static class CaseChanges
             .Where(a => a.Parties.Any(p => involved.Contains(p.PartyId)))
             .ToListAsync(cancellationToken);
         var uncovered = open.Where(c => CaseSubmissionRules.Coverage(c.SubmittingMemberId, c.ReceivingMemberId, agreements, now, out _) is null).ToList();
+        // Read before the lock: each is read again under it, and one another change has concluded meanwhile is left alone.
+        await CaseLocks.LockCasesAsync(db, uncovered.Select(c => c.Id), cancellationToken);
+        foreach (var collaboration in uncovered)
+        {
+            await db.Entry(collaboration).ReloadAsync(cancellationToken);
+        }
+
+        uncovered = uncovered.Where(c => c.IsOpen).ToList();
         await HaltAsync(db, audit, uncovered, reason, purgeImmediately: false, now, retentionDefault, cancellationToken);
         return uncovered.Count;
     }

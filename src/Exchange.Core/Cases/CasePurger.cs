@@ -31,28 +31,25 @@ public sealed class CasePurger(ExchangeDbContext db, AuditLog audit, TimeProvide
     /// <summary>
     /// Purges up to <paramref name="batchSize"/> concluded cases whose purge is overdue by at least
     /// <paramref name="overdueBy"/>, in one transaction: the sweep behind the per-case purge jobs.
-    /// The candidates are chosen inside the transaction (which on PostgreSQL holds the audit chain's
-    /// lock), so two workers never purge the same case twice.
+    /// The candidates are claimed inside the transaction (<see cref="ClaimAsync"/>), so two workers
+    /// never purge the same case twice.
     /// </summary>
     public async Task<PurgeResult> PurgeDueAsync(int batchSize, TimeSpan overdueBy, CancellationToken cancellationToken = default)
     {
-        await using var transaction = await audit.BeginAsync(cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var dueBefore = now - overdueBy;
-        var due = await db.Cases
-            .Where(c => (c.Status == CaseStatus.Resolved || c.Status == CaseStatus.Rejected || c.Status == CaseStatus.Halted)
-                && c.PurgeDueAt != null && c.PurgeDueAt <= dueBefore)
-            .OrderBy(c => c.PurgeDueAt)
-            .Select(c => c.Id)
-            .Take(batchSize)
-            .ToListAsync(cancellationToken);
-        if (due.Count == 0)
+        var result = await audit.InTransactionAsync(async () =>
         {
-            return PurgeResult.None;
-        }
-
-        var result = await PurgeInTransactionAsync(due, AuditActor.System, "retention_elapsed", now, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var dueBefore = now - overdueBy;
+            var due = await db.Cases
+                .Where(c => (c.Status == CaseStatus.Resolved || c.Status == CaseStatus.Rejected || c.Status == CaseStatus.Halted)
+                    && c.PurgeDueAt != null && c.PurgeDueAt <= dueBefore)
+                .OrderBy(c => c.PurgeDueAt)
+                .Select(c => c.Id)
+                .Take(batchSize)
+                .ToListAsync(cancellationToken);
+            var claimed = await ClaimAsync(due, dueBefore, cancellationToken);
+            return claimed.Count == 0 ? PurgeResult.None : await PurgeInTransactionAsync(claimed, AuditActor.System, "retention_elapsed", now, cancellationToken);
+        }, cancellationToken);
         // A worker runs batch after batch on one context; what it wrote is of no further use.
         db.ChangeTracker.Clear();
         return result;
@@ -62,31 +59,25 @@ public sealed class CasePurger(ExchangeDbContext db, AuditLog audit, TimeProvide
     /// Purges one case if it is concluded and its purge is due, in one transaction; a no-op for a
     /// case already purged, still open, or not yet due (its retention was lengthened). Run by the
     /// purge job scheduled for the case, which may run more than once (Hangfire delivers at least
-    /// once): the case is read inside the transaction that holds the audit chain's lock, so a
-    /// second run, or the sweep, finds it gone and purges nothing.
+    /// once): the case is claimed inside the transaction, so a second run, or the sweep, waits for
+    /// this one and then finds it gone.
     /// </summary>
     public async Task<PurgeResult> PurgeIfDueAsync(Guid caseId, CancellationToken cancellationToken = default)
     {
-        await using var transaction = await audit.BeginAsync(cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var due = await db.Cases.AnyAsync(c => c.Id == caseId
-            && (c.Status == CaseStatus.Resolved || c.Status == CaseStatus.Rejected || c.Status == CaseStatus.Halted)
-            && c.PurgeDueAt != null && c.PurgeDueAt <= now, cancellationToken);
-        if (!due)
+        var result = await audit.InTransactionAsync(async () =>
         {
-            return PurgeResult.None;
-        }
-
-        var result = await PurgeInTransactionAsync([caseId], AuditActor.System, "retention_elapsed", now, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var claimed = await ClaimAsync([caseId], now, cancellationToken);
+            return claimed.Count == 0 ? PurgeResult.None : await PurgeInTransactionAsync(claimed, AuditActor.System, "retention_elapsed", now, cancellationToken);
+        }, cancellationToken);
         db.ChangeTracker.Clear();
         return result;
     }
 
     /// <summary>
     /// Purges the given cases now, whatever their state (an open case is recorded as halted), e.g.
-    /// when the customer withdraws the authorisation. Joins the caller's transaction if one is open
-    /// (it must come from <see cref="AuditLog.BeginAsync"/>); otherwise runs and commits its own.
+    /// when the customer withdraws the authorisation. Joins the caller's unit of work if one is open
+    /// (<see cref="AuditLog.InTransactionAsync{T}"/>); otherwise runs as its own.
     /// Cases already purged are skipped.
     /// </summary>
     public async Task<PurgeResult> PurgeNowAsync(IReadOnlyCollection<Guid> caseIds, AuditActor actor, string reason, CancellationToken cancellationToken = default)
@@ -96,17 +87,39 @@ public sealed class CasePurger(ExchangeDbContext db, AuditLog audit, TimeProvide
             return PurgeResult.None;
         }
 
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (db.Database.CurrentTransaction is not null)
+        return await audit.InTransactionAsync(async () =>
         {
-            return await PurgeInTransactionAsync(caseIds, actor, reason, now, cancellationToken);
+            var now = clock.GetUtcNow().UtcDateTime;
+            var ids = caseIds.Distinct().ToList();
+            // Row locks on the cases, so a purge job running meanwhile waits and then finds them gone.
+            await db.Cases.Where(c => ids.Contains(c.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.PurgeScheduledFor, c => c.PurgeScheduledFor), cancellationToken);
+            return await PurgeInTransactionAsync(ids, actor, reason, now, cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Claims the cases among <paramref name="ids"/> that are concluded and due by <paramref name="dueBy"/>:
+    /// a no-op update locks their rows until commit (the audit log no longer serialises writers,
+    /// decision 0208). A second purger blocks on the same rows and, once this one commits, finds
+    /// them deleted. Returns the ids claimed.
+    /// </summary>
+    private async Task<List<Guid>> ClaimAsync(List<Guid> ids, DateTime dueBy, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return ids;
         }
 
-        await using var transaction = await audit.BeginAsync(cancellationToken);
-        var result = await PurgeInTransactionAsync(caseIds, actor, reason, now, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+        var claimed = await DueCases(ids, dueBy)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.PurgeScheduledFor, c => c.PurgeScheduledFor), cancellationToken);
+        return claimed == 0 ? [] : await DueCases(ids, dueBy).Select(c => c.Id).ToListAsync(cancellationToken);
     }
+
+    private IQueryable<CollaborationCase> DueCases(List<Guid> ids, DateTime dueBy) =>
+        db.Cases.Where(c => ids.Contains(c.Id)
+            && (c.Status == CaseStatus.Resolved || c.Status == CaseStatus.Rejected || c.Status == CaseStatus.Halted)
+            && c.PurgeDueAt != null && c.PurgeDueAt <= dueBy);
 
     private async Task<PurgeResult> PurgeInTransactionAsync(IReadOnlyCollection<Guid> caseIds, AuditActor actor, string reason, DateTime now, CancellationToken cancellationToken)
     {

@@ -116,10 +116,10 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
             if (work.Count > 0)
             {
                 var missing = MissingKeys(db, work);
-                var stored = missing.Count == 0 ? [] : db.Set<CaseDataKey>().AsNoTracking().Where(k => missing.Contains(k.CaseId)).ToList();
+                var stored = StoredCases(db, missing) is { Count: > 0 } look ? db.Set<CaseDataKey>().AsNoTracking().Where(k => look.Contains(k.CaseId)).ToList() : [];
                 var (kekId, kek) = ProtectorOf(db).Keks.Current();
-                var cases = work.Select(w => w.CaseId).Distinct().ToList();
-                var indexed = db.CaseBlindIndex.AsNoTracking().Where(e => cases.Contains(e.CaseId) && e.KekId == kekId).Select(e => new { e.CaseId, e.Hash }).ToList();
+                var cases = StoredCases(db, work.Select(w => w.CaseId).Distinct());
+                var indexed = cases.Count == 0 ? [] : db.CaseBlindIndex.AsNoTracking().Where(e => cases.Contains(e.CaseId) && e.KekId == kekId).Select(e => new { e.CaseId, e.Hash }).ToList();
                 Seal(db, work, missing, stored, kekId, kek, indexed.Select(e => (e.CaseId, Convert.ToHexString(e.Hash))).ToHashSet());
             }
         }
@@ -135,10 +135,17 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
             if (work.Count > 0)
             {
                 var missing = MissingKeys(db, work);
-                var stored = missing.Count == 0 ? [] : await db.Set<CaseDataKey>().AsNoTracking().Where(k => missing.Contains(k.CaseId)).ToListAsync(cancellationToken);
+                var stored = StoredCases(db, missing) is { Count: > 0 } look ? await db.Set<CaseDataKey>().AsNoTracking().Where(k => look.Contains(k.CaseId)).ToListAsync(cancellationToken) : [];
+                if (stored.Count < missing.Count && db.Database.CurrentTransaction is not null)
+                {
+                    // A new data key is wrapped with the current KEK: a rotation's check that an old KEK is
+                    // unreferenced waits for this transaction (ContentKeyRotation.LockResource).
+                    await ProviderStatements.LockAsync(db, ContentKeyRotation.LockResource, shared: true, cancellationToken);
+                }
+
                 var (kekId, kek) = ProtectorOf(db).Keks.Current();
-                var cases = work.Select(w => w.CaseId).Distinct().ToList();
-                var indexed = await db.CaseBlindIndex.AsNoTracking().Where(e => cases.Contains(e.CaseId) && e.KekId == kekId).Select(e => new { e.CaseId, e.Hash }).ToListAsync(cancellationToken);
+                var cases = StoredCases(db, work.Select(w => w.CaseId).Distinct());
+                var indexed = cases.Count == 0 ? [] : await db.CaseBlindIndex.AsNoTracking().Where(e => cases.Contains(e.CaseId) && e.KekId == kekId).Select(e => new { e.CaseId, e.Hash }).ToListAsync(cancellationToken);
                 Seal(db, work, missing, stored, kekId, kek, indexed.Select(e => (e.CaseId, Convert.ToHexString(e.Hash))).ToHashSet());
             }
         }
@@ -215,6 +222,17 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
         }
 
         return work;
+    }
+
+    /// <summary>
+    /// Of these cases, those that may have rows in the database already: a case this context is
+    /// inserting has neither a stored data key nor blind index entries, so a submission does not
+    /// ask for them (issue 13: two round trips per submission).
+    /// </summary>
+    private static List<Guid> StoredCases(ExchangeDbContext db, IEnumerable<Guid> cases)
+    {
+        var inserting = db.ChangeTracker.Entries<CollaborationCase>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.Id).ToHashSet();
+        return cases.Where(id => !inserting.Contains(id)).ToList();
     }
 
     private static List<Guid> MissingKeys(ExchangeDbContext db, List<Work> work) =>

@@ -15,15 +15,21 @@ public sealed record RotationResult(string KekId, int Rewrapped, int Unreadable,
 /// (every node then wraps with it) every live data key is re-wrapped with it, in batches; then
 /// every older key-encryption key that no live data key references is destroyed. From then on a
 /// data key deleted by a purge, wherever a copy of its row lingers (freed pages, WAL, replicas,
-/// backups), is wrapped by a key that exists nowhere. Each batch and the destruction run in the
-/// audit chain's transaction, so a rotation on another node, or a case created with the old key
-/// just before, is serialised with the check that a key is no longer referenced.
+/// backups), is wrapped by a key that exists nowhere. Each batch and the destruction hold
+/// <see cref="LockResource"/> exclusively, so a rotation on another node, or a case created with the
+/// old key just before (which holds it shared), is serialised with the check that a key is no longer referenced.
 /// </summary>
 public sealed class ContentKeyRotation(
     ExchangeDbContext db, AuditLog audit, CaseContentProtector protector, IOptions<ContentKeyOptions> options, TimeProvider clock,
     ILogger<ContentKeyRotation> logger)
 {
     public const string AuditAction = "content_keys.rotated";
+
+    /// <summary>
+    /// The lock a rotation's batches and its destruction check hold exclusively, and every
+    /// transaction that wraps a new data key holds shared (<see cref="CaseContentInterceptor"/>).
+    /// </summary>
+    public const string LockResource = "exchange-content-keys";
 
     public async Task<RotationResult> RotateAsync(int batchSize, CancellationToken cancellationToken = default)
     {
@@ -40,51 +46,61 @@ public sealed class ContentKeyRotation(
         Guid? after = null;
         while (true)
         {
-            await using var transaction = await audit.BeginAsync(cancellationToken);
-            if (keks.Ids() is { Count: > 0 } ids && ids[^1] != newId)
+            var (superseded, count, failed, opened, last) = await audit.InTransactionAsync(async () =>
             {
-                // A later rotation (another node) made a newer key: it finishes the work.
-                logger.LogInformation("Key rotation {Kek} superseded by {Newer}", newId, ids[^1]);
+                // Rotations on two nodes take turns, batch by batch.
+                await ProviderStatements.LockAsync(db, LockResource, shared: false, cancellationToken);
+                if (keks.Ids() is { Count: > 0 } ids && ids[^1] != newId)
+                {
+                    // A later rotation (another node) made a newer key: it finishes the work.
+                    logger.LogInformation("Key rotation {Kek} superseded by {Newer}", newId, ids[^1]);
+                    return (true, 0, 0, new List<Guid>(), (Guid?)null);
+                }
+
+                var query = db.CaseDataKeys.Where(k => k.KekId != newId);
+                if (after is { } previous)
+                {
+                    query = query.Where(k => k.CaseId.CompareTo(previous) > 0);
+                }
+
+                var batch = await query.OrderBy(k => k.CaseId).Take(batchSize).ToListAsync(cancellationToken);
+                var now = clock.GetUtcNow().UtcDateTime;
+                var done = new List<Guid>();
+                var failures = 0;
+                foreach (var row in batch)
+                {
+                    try
+                    {
+                        var dataKey = protector.Unwrap(row.CaseId, row.KekId, row.WrappedKey);
+                        row.WrappedKey = CaseContentProtector.Wrap(row.CaseId, dataKey, newId, newKey);
+                        row.KekId = newId;
+                        row.RewrappedAt = now;
+                        db.ContentKeys.Keys[row.CaseId] = dataKey;
+                        done.Add(row.CaseId);
+                    }
+                    catch (Exception ex) when (ex is KeyEncryptionKeyMissingException or CaseContentIntegrityException)
+                    {
+                        failures++;
+                        logger.LogWarning("Data key of case {CaseId} could not be unwrapped for rotation: {Reason}", row.CaseId, ex.GetType().Name);
+                    }
+                }
+
+                await RebuildBlindIndexAsync(done, newId, newKey, cancellationToken);
+                return (false, batch.Count, failures, done, batch.Count == 0 ? (Guid?)null : batch[^1].CaseId);
+            }, cancellationToken);
+            if (superseded)
+            {
                 return new RotationResult(newId, rewrapped, unreadable, [], Superseded: true);
             }
 
-            var query = db.CaseDataKeys.Where(k => k.KekId != newId);
-            if (after is { } last)
-            {
-                query = query.Where(k => k.CaseId.CompareTo(last) > 0);
-            }
-
-            var batch = await query.OrderBy(k => k.CaseId).Take(batchSize).ToListAsync(cancellationToken);
-            if (batch.Count == 0)
+            if (count == 0)
             {
                 break;
             }
 
-            var now = clock.GetUtcNow().UtcDateTime;
-            var opened = new List<Guid>();
-            foreach (var row in batch)
-            {
-                try
-                {
-                    var dataKey = protector.Unwrap(row.CaseId, row.KekId, row.WrappedKey);
-                    row.WrappedKey = CaseContentProtector.Wrap(row.CaseId, dataKey, newId, newKey);
-                    row.KekId = newId;
-                    row.RewrappedAt = now;
-                    db.ContentKeys.Keys[row.CaseId] = dataKey;
-                    opened.Add(row.CaseId);
-                    rewrapped++;
-                }
-                catch (Exception ex) when (ex is KeyEncryptionKeyMissingException or CaseContentIntegrityException)
-                {
-                    unreadable++;
-                    logger.LogWarning("Data key of case {CaseId} could not be unwrapped for rotation: {Reason}", row.CaseId, ex.GetType().Name);
-                }
-            }
-
-            await RebuildBlindIndexAsync(opened, newId, newKey, cancellationToken);
-            after = batch[^1].CaseId;
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            rewrapped += opened.Count;
+            unreadable += failed;
+            after = last;
             db.ChangeTracker.Clear();
             foreach (var id in opened)
             {
@@ -92,17 +108,18 @@ public sealed class ContentKeyRotation(
             }
         }
 
-        List<string> destroyed;
-        await using (var transaction = await audit.BeginAsync(cancellationToken))
+        var destroyed = await audit.InTransactionAsync(async () =>
         {
+            // Waits for every transaction that wrapped a new data key (they hold the lock shared), so
+            // a key wrapped with an old KEK just before is seen here and keeps that KEK alive.
+            await ProviderStatements.LockAsync(db, LockResource, shared: false, cancellationToken);
             var referenced = (await db.CaseDataKeys.Select(k => k.KekId).Distinct().ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
-            destroyed = keks.Ids().Where(id => string.CompareOrdinal(id, newId) < 0 && !referenced.Contains(id)).ToList();
+            var unreferenced = keks.Ids().Where(id => string.CompareOrdinal(id, newId) < 0 && !referenced.Contains(id)).ToList();
             // Entries hashed under a key about to go would match nothing any more: they go too.
-            await db.CaseBlindIndex.Where(e => destroyed.Contains(e.KekId)).ExecuteDeleteAsync(cancellationToken);
-            await audit.AppendAsync(AuditActor.System, AuditAction, "content_key", newId, details: new { rewrapped, unreadable, destroyed }, cancellationToken: cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
+            await db.CaseBlindIndex.Where(e => unreferenced.Contains(e.KekId)).ExecuteDeleteAsync(cancellationToken);
+            await audit.AppendAsync(AuditActor.System, AuditAction, "content_key", newId, details: new { rewrapped, unreadable, destroyed = unreferenced }, cancellationToken: cancellationToken);
+            return unreferenced;
+        }, cancellationToken);
 
         // After the commit: a key is destroyed only once no committed row needs it.
         foreach (var id in destroyed)
@@ -158,32 +175,32 @@ public sealed class ContentKeyRotation(
                 return total;
             }
 
-            await using var transaction = await audit.BeginAsync(cancellationToken);
-            await db.UnlockAsync(ids, cancellationToken);
-            var cases = await db.Cases.Where(c => ids.Contains(c.Id)).Include(c => c.Fields).Include(c => c.Notes).AsSplitQuery().ToListAsync(cancellationToken);
-            foreach (var entity in cases.Cast<object>().Concat(cases.SelectMany(c => c.Fields)).Concat(cases.SelectMany(c => c.Notes)))
+            await audit.InTransactionAsync(async () =>
             {
-                var entry = db.Entry(entity);
-                if ((int)entry.Property(CaseContentInterceptor.VersionProperty).CurrentValue! != CaseContentInterceptor.Plaintext)
+                await db.UnlockAsync(ids, cancellationToken);
+                var cases = await db.Cases.Where(c => ids.Contains(c.Id)).Include(c => c.Fields).Include(c => c.Notes).AsSplitQuery().ToListAsync(cancellationToken);
+                foreach (var entity in cases.Cast<object>().Concat(cases.SelectMany(c => c.Fields)).Concat(cases.SelectMany(c => c.Notes)))
                 {
-                    continue;
+                    var entry = db.Entry(entity);
+                    if ((int)entry.Property(CaseContentInterceptor.VersionProperty).CurrentValue! != CaseContentInterceptor.Plaintext)
+                    {
+                        continue;
+                    }
+
+                    var properties = entity switch
+                    {
+                        CollaborationCase => CaseContentInterceptor.CaseProperties,
+                        CaseField => [nameof(CaseField.Value)],
+                        _ => [nameof(CaseNote.Body)],
+                    };
+                    foreach (var name in properties)
+                    {
+                        entry.Property(name).IsModified = true;
+                    }
                 }
 
-                var properties = entity switch
-                {
-                    CollaborationCase => CaseContentInterceptor.CaseProperties,
-                    CaseField => [nameof(CaseField.Value)],
-                    _ => [nameof(CaseNote.Body)],
-                };
-                foreach (var name in properties)
-                {
-                    entry.Property(name).IsModified = true;
-                }
-            }
-
-            await audit.AppendAsync(AuditActor.System, "case_content.sealed", "case", null, details: new { cases = ids.Count }, cancellationToken: cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+                await audit.AppendAsync(AuditActor.System, "case_content.sealed", "case", null, details: new { cases = ids.Count }, cancellationToken: cancellationToken);
+            }, cancellationToken);
             db.ChangeTracker.Clear();
             total += ids.Count;
         }

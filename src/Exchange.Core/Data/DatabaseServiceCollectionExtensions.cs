@@ -54,7 +54,7 @@ public static class DatabaseServiceCollectionExtensions
 
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseOptions options)
     {
-        builder.AddInterceptors(CaseContentInterceptor.Instance);
+        builder.AddInterceptors(CaseContentInterceptor.Instance, DatabaseTimer.Instance);
 
         var migrations = MigrationsAssembly(options.Provider);
         switch (options.Provider)

@@ -40,6 +40,9 @@ public sealed class ExchangeDbContext(DbContextOptions<ExchangeDbContext> option
     public DbSet<PurgeReceipt> PurgeReceipts => Set<PurgeReceipt>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
+    public DbSet<AuditSigningKey> AuditSigningKeys => Set<AuditSigningKey>();
+    public DbSet<AuditSequencerLease> AuditSequencerLeases => Set<AuditSequencerLease>();
     public DbSet<WebhookSubscription> WebhookSubscriptions => Set<WebhookSubscription>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();

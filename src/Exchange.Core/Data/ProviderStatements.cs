@@ -8,26 +8,38 @@ namespace Exchange.Core.Data;
 /// </summary>
 public static class ProviderStatements
 {
-    // Any fixed number or name: the key of the audit chain's transaction-scoped lock.
-    private const long AuditChainLockKey = 0x45584348_41554454;
-    private const string AuditChainLockName = "exchange-audit-chain";
-
     /// <summary>
-    /// Holds the audit chain's head until the current transaction ends, so concurrent writers
-    /// append one after another. SQLite's write transaction is already exclusive.
+    /// Takes a named lock held until the current transaction ends: exclusive, or shared with other
+    /// shared holders. Narrow locks for the few places that must serialise (one idempotency key, the
+    /// content-key check of a rotation), never the whole write path (decision 0208). SQLite's write
+    /// transaction is already exclusive, so nothing is needed there.
     /// </summary>
-    public static async Task LockAuditChainAsync(ExchangeDbContext db, CancellationToken cancellationToken)
+    public static async Task LockAsync(ExchangeDbContext db, string resource, bool shared, CancellationToken cancellationToken)
     {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("A transaction-scoped lock needs a transaction.");
+        }
+
         switch (Provider(db))
         {
             case DatabaseProvider.Postgres:
-                await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({AuditChainLockKey})", cancellationToken);
+                if (shared)
+                {
+                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared(hashtextextended({resource}, 0))", cancellationToken);
+                }
+                else
+                {
+                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({resource}, 0))", cancellationToken);
+                }
+
                 break;
             case DatabaseProvider.SqlServer:
                 // An application lock owned by the transaction; a negative result means not granted.
-                await db.Database.ExecuteSqlRawAsync(
-                    $"DECLARE @granted int; EXEC @granted = sp_getapplock @Resource = N'{AuditChainLockName}', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 30000; " +
-                    "IF @granted < 0 THROW 51000, N'The audit chain lock was not granted.', 1;",
+                var mode = shared ? "Shared" : "Exclusive";
+                var name = resource.Length <= 255 ? resource : resource[..255];
+                await db.Database.ExecuteSqlAsync(
+                    $"DECLARE @granted int; EXEC @granted = sp_getapplock @Resource = {name}, @LockMode = {mode}, @LockOwner = N'Transaction', @LockTimeout = 30000; IF @granted < 0 THROW 51000, N'The lock was not granted.', 1;",
                     cancellationToken);
                 break;
         }

@@ -27,6 +27,9 @@ public static class ExchangeHost
     /// <summary>Marks a service that reads or writes case content (Api, Jobs): it needs the content keys' directory to start.</summary>
     public sealed class CaseContentHost;
 
+    /// <summary>Marks a service that seals the audit log and so needs its signing key (Jobs).</summary>
+    public sealed class AuditSealingHost;
+
     public static WebApplicationBuilder UsesCaseContent(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<CaseContentHost>();
@@ -153,6 +156,8 @@ public static class ExchangeHost
             {
                 throw new StartupException("Exchange:Demo:Seed is true, but demo data is refused in Production. Remove the setting.");
             }
+
+            CheckAuditSigningKey(app);
 
             await CheckDatabaseAsync(app.Services);
 
@@ -281,6 +286,24 @@ public static class ExchangeHost
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or Content.KeyEncryptionKeyMissingException)
         {
             throw new StartupException($"setting '{Content.ContentKeyOptions.Section}:Directory' names a directory whose content keys cannot be used ({ex.GetType().Name}: {ex.Message}).");
+        }
+    }
+
+    /// <summary>The service that seals the audit log (Jobs) needs its signing key; no usable key, no start.</summary>
+    private static void CheckAuditSigningKey(WebApplication app)
+    {
+        if (app.Services.GetService<AuditSealingHost>() is null)
+        {
+            return;
+        }
+
+        try
+        {
+            app.Services.GetRequiredService<Audit.AuditSigner>();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            throw new StartupException($"setting '{Audit.AuditOptions.Section}:SigningKeyPath' does not name a usable ECDSA P-256 key ({ex.GetType().Name}: {ex.Message}).");
         }
     }
 

@@ -98,4 +98,49 @@ public static class ExchangeMetrics
 
     /// <summary>From an event's commit to its successful delivery.</summary>
     public static readonly Histogram<double> WebhookLag = Meter.CreateHistogram<double>("exchange.webhook.lag", unit: "s", description: "Time from an event to its delivery");
+
+    /// <summary>
+    /// Time the database took per command, on every provider (EF Core's own meter counts queries but
+    /// does not time them, and Npgsql's meter covers PostgreSQL only), by provider and outcome.
+    /// </summary>
+    public static readonly Histogram<double> DatabaseCommandDuration = Meter.CreateHistogram<double>(
+        "exchange.db.command.duration", unit: "s", description: "Duration of database commands",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] });
+
+    private static long _purgeBacklog = -1;
+
+    /// <summary>
+    /// Cases whose purge is due and that are not purged yet, as the last purge run counted them: the
+    /// gauge reads a number, never the database, so a scrape costs nothing. Only the Jobs service reports it.
+    /// </summary>
+    public static readonly ObservableGauge<long> PurgeBacklog = Meter.CreateObservableGauge(
+        "exchange.purge.backlog",
+        () => Interlocked.Read(ref _purgeBacklog) is var cases and >= 0 ? [new Measurement<long>(cases)] : Array.Empty<Measurement<long>>(),
+        description: "Cases due for purge and not yet purged, as of the last purge run");
+
+    /// <summary>What the purge run counted (<see cref="PurgeBacklog"/>).</summary>
+    public static void RecordPurgeBacklog(long cases) => Interlocked.Exchange(ref _purgeBacklog, cases);
+
+    /// <summary>Audit entries sealed into the chain (decision 0208).</summary>
+    public static readonly Counter<long> AuditSealed = Meter.CreateCounter<long>("exchange.audit.sealed", description: "Audit entries sealed into the hash chain");
+
+    /// <summary>From an audit entry's append to its sealing, per entry: the bound on what can go unseen before sealing.</summary>
+    public static readonly Histogram<double> AuditSealDelay = Meter.CreateHistogram<double>("exchange.audit.seal_delay", unit: "s", description: "Time from an audit entry's append to its sealing");
+
+    private static double _auditSealingLag;
+    private static long _auditUnsealed;
+
+    /// <summary>The age of the oldest audit entry not yet sealed, as the sequencer of this node last saw it (0 when none).</summary>
+    public static readonly ObservableGauge<double> AuditSealingLag = Meter.CreateObservableGauge("exchange.audit.sealing_lag",
+        () => Volatile.Read(ref _auditSealingLag), unit: "s", description: "Age of the oldest audit entry not yet sealed");
+
+    /// <summary>How many audit entries await sealing, as the sequencer of this node last saw it.</summary>
+    public static readonly ObservableGauge<long> AuditUnsealed = Meter.CreateObservableGauge("exchange.audit.unsealed",
+        () => Interlocked.Read(ref _auditUnsealed), description: "Audit entries not yet sealed");
+
+    public static void ReportAuditBacklog(long unsealed, double lagSeconds)
+    {
+        Interlocked.Exchange(ref _auditUnsealed, unsealed);
+        Volatile.Write(ref _auditSealingLag, lagSeconds);
+    }
 }

@@ -54,22 +54,23 @@ public sealed class DeadlinesJob(
         var flagged = 0;
         foreach (var item in overdue)
         {
-            await using var transaction = await audit.BeginAsync(cancellationToken);
-            // Flagging is not a change of the case's content, so it leaves the ETag (Version) alone.
-            var claimed = await db.Cases
-                .Where(c => c.Id == item.Id && c.DeadlineNotifiedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.DeadlineNotifiedAt, now), cancellationToken);
-            if (claimed == 0)
+            var claimed = await audit.InTransactionAsync(async () =>
             {
-                continue;
-            }
+                // Flagging is not a change of the case's content, so it leaves the ETag (Version) alone.
+                var claimed = await db.Cases
+                    .Where(c => c.Id == item.Id && c.DeadlineNotifiedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.DeadlineNotifiedAt, now), cancellationToken);
+                if (claimed == 0)
+                {
+                    return false;
+                }
 
-            db.OutboxMessages.Add(CaseEvents.ForCase(CaseEvents.DeadlinePassed, item.Id, item.SubmittingMemberId, item.ReceivingMemberId, now));
-            await audit.AppendAsync(AuditActor.System, "case.deadline_passed", "case", item.Id.ToString(), item.Id, cancellationToken: cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+                db.OutboxMessages.Add(CaseEvents.ForCase(CaseEvents.DeadlinePassed, item.Id, item.SubmittingMemberId, item.ReceivingMemberId, now));
+                await audit.AppendAsync(AuditActor.System, "case.deadline_passed", "case", item.Id.ToString(), item.Id, cancellationToken: cancellationToken);
+                return true;
+            }, cancellationToken);
             db.ChangeTracker.Clear();
-            flagged++;
+            flagged += claimed ? 1 : 0;
         }
 
         return flagged;
@@ -87,22 +88,23 @@ public sealed class DeadlinesJob(
         var notified = 0;
         foreach (var agreement in expiring)
         {
-            await using var transaction = await audit.BeginAsync(cancellationToken);
-            var claimed = await db.Agreements
-                .Where(a => a.Id == agreement.Id && a.ExpiryNotifiedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.ExpiryNotifiedAt, now), cancellationToken);
-            if (claimed == 0)
+            var claimed = await audit.InTransactionAsync(async () =>
             {
-                continue;
-            }
+                var claimed = await db.Agreements
+                    .Where(a => a.Id == agreement.Id && a.ExpiryNotifiedAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.ExpiryNotifiedAt, now), cancellationToken);
+                if (claimed == 0)
+                {
+                    return false;
+                }
 
-            var members = agreement.Parties.Where(p => p != Member.OperatorId).ToList();
-            db.OutboxMessages.Add(CaseEvents.ForAgreement(CaseEvents.AgreementExpiring, agreement.Id, members, now));
-            await audit.AppendAsync(AuditActor.System, "agreement.expiring", "agreement", agreement.Id.ToString(), details: new { parties = members }, cancellationToken: cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+                var members = agreement.Parties.Where(p => p != Member.OperatorId).ToList();
+                db.OutboxMessages.Add(CaseEvents.ForAgreement(CaseEvents.AgreementExpiring, agreement.Id, members, now));
+                await audit.AppendAsync(AuditActor.System, "agreement.expiring", "agreement", agreement.Id.ToString(), details: new { parties = members }, cancellationToken: cancellationToken);
+                return true;
+            }, cancellationToken);
             db.ChangeTracker.Clear();
-            notified++;
+            notified += claimed ? 1 : 0;
         }
 
         return notified;
@@ -119,23 +121,22 @@ public sealed class DeadlinesJob(
         var changed = 0;
         foreach (var agreement in expired)
         {
-            await using var transaction = await audit.BeginAsync(cancellationToken);
-            var claimed = await db.Agreements
-                .Where(a => a.Id == agreement.Id && a.Status == AgreementStatus.InForce)
-                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, AgreementStatus.Expired), cancellationToken);
-            if (claimed == 0)
+            changed += await audit.InTransactionAsync(async () =>
             {
-                continue;
-            }
+                var claimed = await db.Agreements
+                    .Where(a => a.Id == agreement.Id && a.Status == AgreementStatus.InForce)
+                    .ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, AgreementStatus.Expired), cancellationToken);
+                if (claimed == 0)
+                {
+                    return 0;
+                }
 
-            await audit.AppendAsync(AuditActor.System, "agreement.expired", "agreement", agreement.Id.ToString(), cancellationToken: cancellationToken);
-            // The same halting the API applies when an agreement is terminated.
-            var members = agreement.Parties.Where(p => p != Member.OperatorId).ToList();
-            changed += await CaseChanges.HaltUncoveredAsync(db, audit, members, AgreementExpiredReason, now, retention.Value.Default, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+                await audit.AppendAsync(AuditActor.System, "agreement.expired", "agreement", agreement.Id.ToString(), cancellationToken: cancellationToken);
+                // The same halting the API applies when an agreement is terminated.
+                var members = agreement.Parties.Where(p => p != Member.OperatorId).ToList();
+                return 1 + await CaseChanges.HaltUncoveredAsync(db, audit, members, AgreementExpiredReason, now, retention.Value.Default, cancellationToken);
+            }, cancellationToken);
             db.ChangeTracker.Clear();
-            changed++;
         }
 
         return changed;
@@ -154,28 +155,30 @@ public sealed class DeadlinesJob(
         var closed = 0;
         foreach (var id in ids)
         {
-            await using var transaction = await audit.BeginAsync(cancellationToken);
-            // The conclusion is set only when the case has none, so the case's content is read.
-            await db.UnlockAsync(id, cancellationToken);
-            var collaboration = await db.Cases.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
-            if (collaboration is null || !collaboration.IsOpen || collaboration.UpdatedAt > inactiveSince)
-            {
-                continue;
-            }
-
-            var members = await db.Members.Where(m => m.Id == collaboration.SubmittingMemberId || m.Id == collaboration.ReceivingMemberId)
-                .ToDictionaryAsync(m => m.Id, cancellationToken);
-            CaseLifecycle.CloseInactive(collaboration, CaseTimes.For(now,
-                members[collaboration.SubmittingMemberId], members[collaboration.ReceivingMemberId], retention.Value.Default));
-            collaboration.Conclusion ??= InactivityConclusion;
-            db.OutboxMessages.Add(CaseEvents.ForCase(CaseEvents.Resolved, collaboration, now));
-            await audit.AppendAsync(AuditActor.System, "case.resolved", "case", collaboration.Id.ToString(), collaboration.Id,
-                new { reason = "inactivity" }, cancellationToken);
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                closed++;
+                var done = await audit.InTransactionAsync(async () =>
+                {
+                    await CaseLocks.LockCasesAsync(db, [id], cancellationToken);
+                    // The conclusion is set only when the case has none, so the case's content is read.
+                    await db.UnlockAsync(id, cancellationToken);
+                    var collaboration = await db.Cases.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+                    if (collaboration is null || !collaboration.IsOpen || collaboration.UpdatedAt > inactiveSince)
+                    {
+                        return false;
+                    }
+
+                    var members = await db.Members.Where(m => m.Id == collaboration.SubmittingMemberId || m.Id == collaboration.ReceivingMemberId)
+                        .ToDictionaryAsync(m => m.Id, cancellationToken);
+                    CaseLifecycle.CloseInactive(collaboration, CaseTimes.For(now,
+                        members[collaboration.SubmittingMemberId], members[collaboration.ReceivingMemberId], retention.Value.Default));
+                    collaboration.Conclusion ??= InactivityConclusion;
+                    db.OutboxMessages.Add(CaseEvents.ForCase(CaseEvents.Resolved, collaboration, now));
+                    await audit.AppendAsync(AuditActor.System, "case.resolved", "case", collaboration.Id.ToString(), collaboration.Id,
+                        new { reason = "inactivity" }, cancellationToken);
+                    return true;
+                }, cancellationToken);
+                closed += done ? 1 : 0;
             }
             catch (DbUpdateConcurrencyException)
             {

@@ -54,15 +54,12 @@ public sealed class HousekeepingJob(
         var total = signingKeys + idempotencyRecords + jobRuns;
         if (total > 0)
         {
-            await using var transaction = await audit.BeginAsync(cancellationToken);
-            await audit.AppendAsync(AuditActor.System, "housekeeping.deleted", "housekeeping", null, details: new
+            await audit.InTransactionAsync(() => audit.AppendAsync(AuditActor.System, "housekeeping.deleted", "housekeeping", null, details: new
             {
                 signingKeys,
                 idempotencyRecords,
                 jobRuns,
-            }, cancellationToken: cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            }, cancellationToken: cancellationToken), cancellationToken);
             Logger.LogInformation(
                 "Housekeeping deleted {SigningKeys} signing key(s), {IdempotencyRecords} idempotency record(s), {JobRuns} job run(s)",
                 signingKeys, idempotencyRecords, jobRuns);

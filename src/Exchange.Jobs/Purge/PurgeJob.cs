@@ -1,5 +1,6 @@
 using Exchange.Core.Cases;
 using Exchange.Core.Data;
+using Exchange.Core.Hosting;
 using Exchange.Jobs.Scheduling;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -38,7 +39,19 @@ public sealed class PurgeJob(
         var scheduled = await ScheduleAsync(cancellationToken);
         var swept = await SweepAsync(cancellationToken);
         await ScrubIfPurgedSinceLastRunAsync(startedAt, cancellationToken);
+        await CountBacklogAsync(cancellationToken);
         return scheduled + swept;
+    }
+
+    /// <summary>
+    /// The purge backlog gauge (<see cref="ExchangeMetrics.PurgeBacklog"/>): cases due and still
+    /// there, counted on the purge-time index once a run rather than on every scrape.
+    /// </summary>
+    private async Task CountBacklogAsync(CancellationToken cancellationToken)
+    {
+        var now = Clock.GetUtcNow().UtcDateTime;
+        ExchangeMetrics.RecordPurgeBacklog(await db.Cases.AsNoTracking()
+            .LongCountAsync(c => c.PurgeDueAt != null && c.PurgeDueAt <= now, cancellationToken));
     }
 
     /// <summary>Schedules one purge job per case whose purge time has no job yet, claiming each case first.</summary>

@@ -41,24 +41,25 @@ public sealed class PurgeReceiptsJob(
         var sent = 0;
         foreach (var tombstone in candidates)
         {
-            await using var transaction = await audit.BeginAsync(cancellationToken);
-            // The claim: only the worker whose update finds the count it read sends this round.
-            var claimed = await db.Tombstones
-                .Where(t => t.CaseId == tombstone.CaseId && t.NotificationsSent == tombstone.NotificationsSent)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.NotificationsSent, t => t.NotificationsSent + 1).SetProperty(t => t.LastNotifiedAt, now), cancellationToken);
-            if (claimed == 0)
+            var claimed = await audit.InTransactionAsync(async () =>
             {
-                continue;
-            }
+                // The claim: only the worker whose update finds the count it read sends this round.
+                var claimed = await db.Tombstones
+                    .Where(t => t.CaseId == tombstone.CaseId && t.NotificationsSent == tombstone.NotificationsSent)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.NotificationsSent, t => t.NotificationsSent + 1).SetProperty(t => t.LastNotifiedAt, now), cancellationToken);
+                if (claimed == 0)
+                {
+                    return false;
+                }
 
-            var unconfirmed = new[] { tombstone.SubmittingMemberId, tombstone.ReceivingMemberId }.Except(tombstone.Confirmed).ToList();
-            db.OutboxMessages.Add(CaseEvents.ForCaseMembers(CaseEvents.Purged, tombstone.CaseId, unconfirmed, now));
-            await audit.AppendAsync(AuditActor.System, "case.purge_renotified", "case", tombstone.CaseId.ToString(), tombstone.CaseId,
-                new { members = unconfirmed, notification = tombstone.NotificationsSent + 1 }, cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+                var unconfirmed = new[] { tombstone.SubmittingMemberId, tombstone.ReceivingMemberId }.Except(tombstone.Confirmed).ToList();
+                db.OutboxMessages.Add(CaseEvents.ForCaseMembers(CaseEvents.Purged, tombstone.CaseId, unconfirmed, now));
+                await audit.AppendAsync(AuditActor.System, "case.purge_renotified", "case", tombstone.CaseId.ToString(), tombstone.CaseId,
+                    new { members = unconfirmed, notification = tombstone.NotificationsSent + 1 }, cancellationToken);
+                return true;
+            }, cancellationToken);
             db.ChangeTracker.Clear();
-            sent++;
+            sent += claimed ? 1 : 0;
         }
 
         return sent;

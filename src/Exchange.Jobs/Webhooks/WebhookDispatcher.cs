@@ -265,20 +265,25 @@ public sealed class WebhookDispatcher(
     /// <summary>Disables an endpoint and records it in the audit log, which is what the member and the operator are shown.</summary>
     private async Task DisableAsync(WebhookSubscription subscription, string reason, DateTime now, CancellationToken cancellationToken)
     {
-        await using var transaction = await audit.BeginAsync(cancellationToken);
-        var disabled = await db.WebhookSubscriptions
-            .Where(s => s.Id == subscription.Id && s.DisabledAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.DisabledAt, now).SetProperty(x => x.DisabledReason, reason), cancellationToken);
-        if (disabled == 0)
+        var disabled = await audit.InTransactionAsync(async () =>
+        {
+            var disabled = await db.WebhookSubscriptions
+                .Where(s => s.Id == subscription.Id && s.DisabledAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.DisabledAt, now).SetProperty(x => x.DisabledReason, reason), cancellationToken);
+            if (disabled > 0)
+            {
+                await audit.AppendAsync(AuditActor.System, "webhook_subscription.disabled", "webhook_subscription", subscription.Id.ToString(),
+                    details: new { memberId = subscription.MemberId, reason }, cancellationToken: cancellationToken);
+            }
+
+            return disabled > 0;
+        }, cancellationToken);
+        db.ChangeTracker.Clear();
+        if (!disabled)
         {
             return;
         }
 
-        await audit.AppendAsync(AuditActor.System, "webhook_subscription.disabled", "webhook_subscription", subscription.Id.ToString(),
-            details: new { memberId = subscription.MemberId, reason }, cancellationToken: cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        db.ChangeTracker.Clear();
         logger.LogWarning("Webhook subscription {Subscription} of member {Member} disabled: {Reason}", subscription.Id, subscription.MemberId, reason);
     }
 

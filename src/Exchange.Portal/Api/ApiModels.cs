@@ -69,7 +69,7 @@ public sealed record CasePreviewDto(string ReceivingMemberId, Dictionary<string,
 
 public sealed record NoteDto(Guid Id, string AuthorMemberId, string? AuthorInitials, string? Kind, string Body, DateTimeOffset CreatedAt);
 
-public sealed record AuditEntryDto(long Sequence, DateTimeOffset OccurredAt, string? ActorMemberId, string? ActorId, string Action, string? ObjectType, string? ObjectId);
+public sealed record AuditEntryDto(long? Sequence, DateTimeOffset OccurredAt, string? ActorMemberId, string? ActorId, string Action, string? ObjectType, string? ObjectId);
 
 public sealed record AgreementPartyDto(string PartyId, string? SignerName, string? SignerRole, DateTimeOffset? SignedAt);
 

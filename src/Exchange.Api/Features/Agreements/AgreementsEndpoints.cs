@@ -136,52 +136,54 @@ public static class AgreementsEndpoints
         List<string> parties = body.Kind == AgreementKind.Framework ? [memberIds[0], Member.OperatorId] : memberIds;
         agreement.Parties.AddRange(parties.Select(p => new AgreementParty { AgreementId = agreement.Id, PartyId = p }));
 
-        await using var transaction = await audit.BeginAsync(cancellationToken);
-        db.Agreements.Add(agreement);
-        await audit.AppendAsync(caller.Actor, "agreement.created", "agreement", agreement.Id.ToString(), details: new { parties }, cancellationToken: cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/agreements/{agreement.Id}", AgreementDto.From(agreement));
+        return await audit.InTransactionAsync<Results<Created<AgreementDto>, ValidationProblem>>(async () =>
+        {
+            db.Agreements.Add(agreement);
+            await audit.AppendAsync(caller.Actor, "agreement.created", "agreement", agreement.Id.ToString(), details: new { parties }, cancellationToken: cancellationToken);
+            return TypedResults.Created($"/api/v1/agreements/{agreement.Id}", AgreementDto.From(agreement));
+        }, cancellationToken);
     }
 
     private static async Task<Results<Ok<AgreementDto>, ValidationProblem, ProblemHttpResult>> Sign(
         Guid id, SignatureRequest body, Caller caller, ExchangeDbContext db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
-        await using var transaction = await audit.BeginAsync(cancellationToken);
-        var agreement = await db.Agreements.Include(a => a.Parties).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
-        if (agreement is null)
+        return await audit.InTransactionAsync<Results<Ok<AgreementDto>, ValidationProblem, ProblemHttpResult>>(async () =>
         {
-            return Problems.NotFound();
-        }
+            // Signatures and termination of one agreement take turns, so the last signature sees all the others.
+            await CaseLocks.LockAsync(db, "agreement", id, cancellationToken);
+            var agreement = await db.Agreements.Include(a => a.Parties).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+            if (agreement is null)
+            {
+                return Problems.NotFound();
+            }
 
-        var party = agreement.Parties.FirstOrDefault(p => p.PartyId == body.PartyId);
-        if (party is null)
-        {
-            return Problems.Invalid("partyId", "Not a party to this agreement.");
-        }
+            var party = agreement.Parties.FirstOrDefault(p => p.PartyId == body.PartyId);
+            if (party is null)
+            {
+                return Problems.Invalid("partyId", "Not a party to this agreement.");
+            }
 
-        if (agreement.Status != AgreementStatus.AwaitingSignatures)
-        {
-            return Problems.Refused(new Refusal(RefusalCodes.AgreementNotChangeable, "Only an agreement awaiting signatures can be signed.", RefusalKind.Conflict));
-        }
+            if (agreement.Status != AgreementStatus.AwaitingSignatures)
+            {
+                return Problems.Refused(new Refusal(RefusalCodes.AgreementNotChangeable, "Only an agreement awaiting signatures can be signed.", RefusalKind.Conflict));
+            }
 
-        if (party.SignedAt is not null)
-        {
-            return Problems.Refused(new Refusal(RefusalCodes.AlreadySigned, "This party has already signed.", RefusalKind.Conflict));
-        }
+            if (party.SignedAt is not null)
+            {
+                return Problems.Refused(new Refusal(RefusalCodes.AlreadySigned, "This party has already signed.", RefusalKind.Conflict));
+            }
 
-        party.SignerName = body.SignerName;
-        party.SignerRole = body.SignerRole;
-        party.SignedAt = clock.UtcNowStored();
-        if (agreement.Parties.All(p => p.SignedAt is not null))
-        {
-            agreement.Status = AgreementStatus.InForce;
-        }
+            party.SignerName = body.SignerName;
+            party.SignerRole = body.SignerRole;
+            party.SignedAt = clock.UtcNowStored();
+            if (agreement.Parties.All(p => p.SignedAt is not null))
+            {
+                agreement.Status = AgreementStatus.InForce;
+            }
 
-        await audit.AppendAsync(caller.Actor, "agreement.signed", "agreement", agreement.Id.ToString(), details: new { party = party.PartyId, status = agreement.Status.ToString() }, cancellationToken: cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(AgreementDto.From(agreement));
+            await audit.AppendAsync(caller.Actor, "agreement.signed", "agreement", agreement.Id.ToString(), details: new { party = party.PartyId, status = agreement.Status.ToString() }, cancellationToken: cancellationToken);
+            return TypedResults.Ok(AgreementDto.From(agreement));
+        }, cancellationToken);
     }
 
     /// <summary>Terminates the agreement and halts the open cases that no other agreement in force now covers.</summary>
@@ -189,30 +191,31 @@ public static class AgreementsEndpoints
         Guid id, TerminateRequest body, Caller caller, ExchangeDbContext db, AuditLog audit, TimeProvider clock,
         IOptions<RetentionOptions> retention, CancellationToken cancellationToken)
     {
-        await using var transaction = await audit.BeginAsync(cancellationToken);
-        var agreement = await db.Agreements.Include(a => a.Parties).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
-        if (agreement is null)
+        return await audit.InTransactionAsync<Results<Ok<AgreementDto>, ProblemHttpResult>>(async () =>
         {
-            return Problems.NotFound();
-        }
+            await CaseLocks.LockAsync(db, "agreement", id, cancellationToken);
+            var agreement = await db.Agreements.Include(a => a.Parties).FirstOrDefaultAsync(a => a.Id == id, cancellationToken);
+            if (agreement is null)
+            {
+                return Problems.NotFound();
+            }
 
-        if (agreement.Status is AgreementStatus.Terminated or AgreementStatus.Expired)
-        {
-            return Problems.Refused(new Refusal(RefusalCodes.AgreementNotChangeable, "The agreement has already ended.", RefusalKind.Conflict));
-        }
+            if (agreement.Status is AgreementStatus.Terminated or AgreementStatus.Expired)
+            {
+                return Problems.Refused(new Refusal(RefusalCodes.AgreementNotChangeable, "The agreement has already ended.", RefusalKind.Conflict));
+            }
 
-        var now = clock.UtcNowStored();
-        agreement.Status = AgreementStatus.Terminated;
-        agreement.TerminatedAt = now;
-        agreement.TerminationReason = body.Reason;
-        await audit.AppendAsync(caller.Actor, "agreement.terminated", "agreement", agreement.Id.ToString(), cancellationToken: cancellationToken);
+            var now = clock.UtcNowStored();
+            agreement.Status = AgreementStatus.Terminated;
+            agreement.TerminatedAt = now;
+            agreement.TerminationReason = body.Reason;
+            await audit.AppendAsync(caller.Actor, "agreement.terminated", "agreement", agreement.Id.ToString(), cancellationToken: cancellationToken);
 
-        // The tracked, now terminated agreement is among those the coverage check loads, so it sees the termination.
-        var members = agreement.Parties.Select(p => p.PartyId).Where(p => p != Member.OperatorId).ToList();
-        await CaseChanges.HaltUncoveredAsync(db, audit, members, "agreement_terminated", now, retention.Value.Default, cancellationToken);
+            // The tracked, now terminated agreement is among those the coverage check loads, so it sees the termination.
+            var members = agreement.Parties.Select(p => p.PartyId).Where(p => p != Member.OperatorId).ToList();
+            await CaseChanges.HaltUncoveredAsync(db, audit, members, "agreement_terminated", now, retention.Value.Default, cancellationToken);
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(AgreementDto.From(agreement));
+            return TypedResults.Ok(AgreementDto.From(agreement));
+        }, cancellationToken);
     }
 }

@@ -149,14 +149,9 @@ public static partial class AuthorisationsEndpoints
         var next = rows.Count > size ? KeysetCursor.Encode(items[^1].Id) : null;
 
         // Each item names a person at the customer, so the listing is accounted for like a read of each one.
-        await using (var transaction = await audit.BeginAsync(cancellationToken))
-        {
-            await audit.AppendAsync(caller.Actor, "authorisation.listed", "customer_authorisation", null,
-                details: new { receivingMemberId, active = activeOnly, count = items.Count, authorisations = items.Select(i => i.Id) },
-                cancellationToken: cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
+        await audit.InTransactionAsync(() => audit.AppendAsync(caller.Actor, "authorisation.listed", "customer_authorisation", null,
+            details: new { receivingMemberId, active = activeOnly, count = items.Count, authorisations = items.Select(i => i.Id) },
+            cancellationToken: cancellationToken), cancellationToken);
 
         return TypedResults.Ok(new AuthorisationPage(items, next));
     }
@@ -202,31 +197,31 @@ public static partial class AuthorisationsEndpoints
             ExpiresAt = body.ExpiresAt!.Value.ToUniversalTime(),
         };
 
-        await using var transaction = await audit.BeginAsync(cancellationToken);
-        db.CustomerAuthorisations.Add(authorisation);
-        await audit.AppendAsync(caller.Actor, "authorisation.created", "customer_authorisation", authorisation.Id.ToString(),
-            details: new { receivers, categories = authorisation.DataCategories.Select(c => c.ToString()) }, cancellationToken: cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/customer-authorisations/{authorisation.Id}", AuthorisationDto.From(authorisation));
+        return await audit.InTransactionAsync<Results<Created<AuthorisationDto>, ValidationProblem, ProblemHttpResult>>(async () =>
+        {
+            db.CustomerAuthorisations.Add(authorisation);
+            await audit.AppendAsync(caller.Actor, "authorisation.created", "customer_authorisation", authorisation.Id.ToString(),
+                details: new { receivers, categories = authorisation.DataCategories.Select(c => c.ToString()) }, cancellationToken: cancellationToken);
+            return TypedResults.Created($"/api/v1/customer-authorisations/{authorisation.Id}", AuthorisationDto.From(authorisation));
+        }, cancellationToken);
     }
 
     private static async Task<Results<Ok<AuthorisationDto>, ProblemHttpResult>> Get(
         Guid id, Caller caller, ExchangeDbContext db, AuditLog audit, CancellationToken cancellationToken)
     {
-        await using var transaction = await audit.BeginAsync(cancellationToken);
-        var authorisation = await db.CustomerAuthorisations.AsNoTracking()
-            .FirstOrDefaultAsync(a => a.Id == id && a.SubmittingMemberId == caller.MemberId, cancellationToken);
-        if (authorisation is null)
+        return await audit.InTransactionAsync<Results<Ok<AuthorisationDto>, ProblemHttpResult>>(async () =>
         {
-            return Problems.NotFound();
-        }
+            var authorisation = await db.CustomerAuthorisations.AsNoTracking()
+                .FirstOrDefaultAsync(a => a.Id == id && a.SubmittingMemberId == caller.MemberId, cancellationToken);
+            if (authorisation is null)
+            {
+                return Problems.NotFound();
+            }
 
-        // It names a person at the customer, so reading it is accounted for like case data.
-        await audit.AppendAsync(caller.Actor, "authorisation.read", "customer_authorisation", id.ToString(), cancellationToken: cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(AuthorisationDto.From(authorisation));
+            // It names a person at the customer, so reading it is accounted for like case data.
+            await audit.AppendAsync(caller.Actor, "authorisation.read", "customer_authorisation", id.ToString(), cancellationToken: cancellationToken);
+            return TypedResults.Ok(AuthorisationDto.From(authorisation));
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -237,27 +232,32 @@ public static partial class AuthorisationsEndpoints
         Guid id, WithdrawRequest? body, Caller caller, ExchangeDbContext db, AuditLog audit, CasePurger purger, TimeProvider clock,
         IOptions<RetentionOptions> retention, CancellationToken cancellationToken)
     {
-        await using var transaction = await audit.BeginAsync(cancellationToken);
-        var authorisation = await db.CustomerAuthorisations.FirstOrDefaultAsync(a => a.Id == id && a.SubmittingMemberId == caller.MemberId, cancellationToken);
-        if (authorisation is null)
+        return await audit.InTransactionAsync<Results<Ok<AuthorisationDto>, ProblemHttpResult>>(async () =>
         {
-            return Problems.NotFound();
-        }
+            // Two withdrawals of one authorisation take turns; the second finds it withdrawn.
+            await CaseLocks.LockAsync(db, "authorisation", id, cancellationToken);
+            var authorisation = await db.CustomerAuthorisations.FirstOrDefaultAsync(a => a.Id == id && a.SubmittingMemberId == caller.MemberId, cancellationToken);
+            if (authorisation is null)
+            {
+                return Problems.NotFound();
+            }
 
-        if (authorisation.WithdrawnAt is not null)
-        {
-            return Problems.Refused(new Refusal(RefusalCodes.AlreadyWithdrawn, "The customer authorisation is already withdrawn.", RefusalKind.Conflict));
-        }
+            if (authorisation.WithdrawnAt is not null)
+            {
+                return Problems.Refused(new Refusal(RefusalCodes.AlreadyWithdrawn, "The customer authorisation is already withdrawn.", RefusalKind.Conflict));
+            }
 
-        var now = clock.UtcNowStored();
-        authorisation.WithdrawnAt = now;
-        var cases = await db.Cases.Where(c => c.CustomerAuthorisationId == id).ToListAsync(cancellationToken);
-        await audit.AppendAsync(caller.Actor, "authorisation.withdrawn", "customer_authorisation", id.ToString(),
-            details: new { cases = cases.Count, reasonGiven = body?.Reason is not null }, cancellationToken: cancellationToken);
-        await CaseChanges.HaltAsync(db, audit, cases, "authorisation_withdrawn", purgeImmediately: true, now, retention.Value.Default, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await purger.PurgeNowAsync(cases.Select(c => c.Id).ToList(), caller.Actor, "authorisation_withdrawn", cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(AuthorisationDto.From(authorisation));
+            var now = clock.UtcNowStored();
+            authorisation.WithdrawnAt = now;
+            var caseIds = await db.Cases.Where(c => c.CustomerAuthorisationId == id).Select(c => c.Id).ToListAsync(cancellationToken);
+            await CaseLocks.LockCasesAsync(db, caseIds, cancellationToken);
+            var cases = await db.Cases.Where(c => c.CustomerAuthorisationId == id).ToListAsync(cancellationToken);
+            await audit.AppendAsync(caller.Actor, "authorisation.withdrawn", "customer_authorisation", id.ToString(),
+                details: new { cases = cases.Count, reasonGiven = body?.Reason is not null }, cancellationToken: cancellationToken);
+            await CaseChanges.HaltAsync(db, audit, cases, "authorisation_withdrawn", purgeImmediately: true, now, retention.Value.Default, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await purger.PurgeNowAsync(cases.Select(c => c.Id).ToList(), caller.Actor, "authorisation_withdrawn", cancellationToken);
+            return TypedResults.Ok(AuthorisationDto.From(authorisation));
+        }, cancellationToken);
     }
 }

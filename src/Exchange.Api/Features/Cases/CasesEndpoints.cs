@@ -143,8 +143,12 @@ public static class CasesEndpoints
                 Version = EF.Property<int>(c, CaseContentInterceptor.VersionProperty),
                 SubmitterReference = metadataOnly ? null : c.SubmitterCaseReference,
                 ReceiverReference = metadataOnly ? null : c.ReceiverCaseReference,
-                Summary = metadataOnly ? null : c.Fields.Where(f => f.Name == FieldCatalogue.Summary)
-                    .Select(f => new { f.Value, Version = EF.Property<int>(f, CaseContentInterceptor.VersionProperty) }).FirstOrDefault(),
+                // Two scalar subqueries, each a primary-key lookup per listed case. An object here made
+                // EF join a window over every case's summary, which grew with the whole table
+                // (300-700 ms a page at 1,000,000 cases in the issue 13 benchmark).
+                Summary = metadataOnly ? null : c.Fields.Where(f => f.Name == FieldCatalogue.Summary).Select(f => f.Value).FirstOrDefault(),
+                SummaryVersion = metadataOnly ? 0 : c.Fields.Where(f => f.Name == FieldCatalogue.Summary)
+                    .Select(f => EF.Property<int>(f, CaseContentInterceptor.VersionProperty)).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
         var page = rows.Take(size).ToList();
@@ -159,7 +163,7 @@ public static class CasesEndpoints
             {
                 submitterReference = s.Db.OpenProjected(r.Id, CaseContentInterceptor.CasePurpose(nameof(CollaborationCase.SubmitterCaseReference)), r.Version, r.SubmitterReference);
                 receiverReference = s.Db.OpenProjected(r.Id, CaseContentInterceptor.CasePurpose(nameof(CollaborationCase.ReceiverCaseReference)), r.Version, r.ReceiverReference);
-                summary = r.Summary is null ? null : s.Db.OpenProjected(r.Id, CaseContentInterceptor.FieldPurpose(FieldCatalogue.Summary), r.Summary.Version, r.Summary.Value);
+                summary = r.Summary is null ? null : s.Db.OpenProjected(r.Id, CaseContentInterceptor.FieldPurpose(FieldCatalogue.Summary), r.SummaryVersion, r.Summary);
             }
             catch (CaseContentIntegrityException)
             {
@@ -174,13 +178,8 @@ public static class CasesEndpoints
 
         var next = rows.Count > size ? KeysetCursor.Encode(items[^1].Id) : null;
 
-        await using (var transaction = await s.Audit.BeginAsync(cancellationToken))
-        {
-            await s.Audit.AppendAsync(caller.Actor, metadataOnly ? "case.metadata_listed" : "case.listed", "case", null,
-                details: new { box, count = items.Count, cases = items.Select(i => i.Id) }, cancellationToken: cancellationToken);
-            await s.Db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-        }
+        await s.Audit.InTransactionAsync(() => s.Audit.AppendAsync(caller.Actor, metadataOnly ? "case.metadata_listed" : "case.listed", "case", null,
+            details: new { box, count = items.Count, cases = items.Select(i => i.Id) }, cancellationToken: cancellationToken), cancellationToken);
 
         return TypedResults.Ok(new CasePage(items, next));
     }
@@ -205,11 +204,8 @@ public static class CasesEndpoints
             null, null, metadataOnly ? null : t.Summary, t.OpenedAt, t.PurgedAt, null, t.ConcludedAt)).ToList();
         var next = rows.Count > size ? KeysetCursor.Encode(items[^1].Id) : null;
 
-        await using var transaction = await s.Audit.BeginAsync(cancellationToken);
-        await s.Audit.AppendAsync(caller.Actor, metadataOnly ? "case.metadata_listed" : "case.listed", "case", null,
-            details: new { box, status = "purged", count = items.Count, cases = items.Select(i => i.Id) }, cancellationToken: cancellationToken);
-        await s.Db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await s.Audit.InTransactionAsync(() => s.Audit.AppendAsync(caller.Actor, metadataOnly ? "case.metadata_listed" : "case.listed", "case", null,
+            details: new { box, status = "purged", count = items.Count, cases = items.Select(i => i.Id) }, cancellationToken: cancellationToken), cancellationToken);
         return new CasePage(items, next);
     }
 
@@ -229,7 +225,7 @@ public static class CasesEndpoints
 
         var details = await db.AuditEntries.AsNoTracking()
             .Where(e => e.CaseId == id && e.Action == CasePurger.AuditAction)
-            .OrderBy(e => e.Sequence).Select(e => e.Details).FirstOrDefaultAsync(cancellationToken);
+            .OrderBy(e => e.Id).Select(e => e.Details).FirstOrDefaultAsync(cancellationToken);
         string? reason = null;
         if (details is not null && System.Text.Json.JsonDocument.Parse(details).RootElement is { ValueKind: System.Text.Json.JsonValueKind.Object } root
             && root.TryGetProperty("reason", out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String)
@@ -256,88 +252,105 @@ public static class CasesEndpoints
             return Problems.Invalid("Idempotency-Key", "Must be 1 to 200 visible ASCII characters.");
         }
 
-        var (receiver, invalid) = await LoadReceiverAsync(body, caller, s, cancellationToken);
+        var (inputs, invalid) = await LoadInputsAsync(body, caller, s, cancellationToken);
         if (invalid is not null)
         {
             return invalid;
         }
 
-        await using var transaction = await s.Audit.BeginAsync(cancellationToken);
-        var scope = $"{caller.ClientId ?? "-"}/{caller.ActorId}";
-        var requestHash = Hash(body);
-        if (idempotencyKey is not null)
+        var receiver = inputs!.Receiver;
+        var early = CaseSubmissionRules.Evaluate(inputs.Context(caller.MemberId, body.Fields!, s.Now));
+        if (early.Refusal is { } refusedEarly && idempotencyKey is null)
         {
-            // Inside the audit transaction, so a retry racing the first request waits for it and then replays it.
-            var previous = await s.Db.IdempotencyRecords.AsNoTracking()
-                .FirstOrDefaultAsync(r => r.MemberId == caller.MemberId && r.ClientId == scope && r.Key == idempotencyKey, cancellationToken);
-            if (previous is not null)
+            // Refused before any lock or write; with an Idempotency-Key, a replay of an earlier success comes first.
+            return Refused(refusedEarly, body, caller, receiver, s);
+        }
+
+        return await s.Audit.InTransactionAsync<Results<Created<CaseDto>, ValidationProblem, ProblemHttpResult>>(async () =>
+        {
+            var scope = $"{caller.ClientId ?? "-"}/{caller.ActorId}";
+            var requestHash = Hash(body);
+            if (idempotencyKey is not null)
             {
-                if (previous.RequestHash != requestHash)
+                // Under a lock on this key until commit, so a retry racing the first request waits for it
+                // and then replays it (the audit log no longer serialises writers: decision 0208).
+                await ProviderStatements.LockAsync(s.Db, $"idempotency/{caller.MemberId}/{scope}/{idempotencyKey}", shared: false, cancellationToken);
+                var previous = await s.Db.IdempotencyRecords.AsNoTracking()
+                    .FirstOrDefaultAsync(r => r.MemberId == caller.MemberId && r.ClientId == scope && r.Key == idempotencyKey, cancellationToken);
+                if (previous is not null)
                 {
-                    return Problems.Refused(new Refusal(RefusalCodes.IdempotencyKeyReused,
-                        "This Idempotency-Key was used with a different request body."));
+                    if (previous.RequestHash != requestHash)
+                    {
+                        return Problems.Refused(new Refusal(RefusalCodes.IdempotencyKeyReused,
+                            "This Idempotency-Key was used with a different request body."));
+                    }
+
+                    return await ReplayAsync(previous, caller, s, cancellationToken);
                 }
-
-                return await ReplayAsync(previous, caller, s, cancellationToken);
             }
-        }
 
-        var outcome = await EvaluateAsync(body, caller, receiver!, s, cancellationToken);
-        if (outcome.Refusal is { } refusal)
-        {
-            s.Logger.LogInformation("Case submission refused with {Code}: member {Member} actor {Actor} receiver {Receiver} authorisation {Authorisation}",
-                refusal.Code, caller.MemberId, caller.ActorId, receiver!.Id, body.CustomerAuthorisationId);
-            return Problems.Refused(refusal);
-        }
-
-        var accepted = outcome.Accepted!;
-        var now = s.Now;
-        var collaboration = new CollaborationCase
-        {
-            SubmittingMemberId = caller.MemberId,
-            ReceivingMemberId = receiver!.Id,
-            CustomerAuthorisationId = body.CustomerAuthorisationId!.Value,
-            Severity = body.Severity!.Value,
-            SubmitterCaseReference = body.SubmitterCaseReference!,
-            OpenedBy = caller.ActorId,
-            OpenedByInitials = caller.Initials,
-            CreatedAt = now,
-            UpdatedAt = now,
-            ResponseDueAt = CaseLifecycle.ResponseDue(receiver.IntakePolicy, body.Severity.Value, now),
-        };
-        collaboration.Fields.AddRange(accepted.Fields.Select(f => new CaseField
-        {
-            CaseId = collaboration.Id, Name = f.Key, Category = FieldCatalogue.Find(f.Key)!.Category, Value = f.Value,
-        }));
-        collaboration.WithheldFields.AddRange(accepted.Withheld.Select(w => new WithheldField { CaseId = collaboration.Id, Name = w.Field, Reason = w.Reason }));
-        s.Db.Cases.Add(collaboration);
-
-        var location = $"/api/v1/cases/{collaboration.Id}";
-        if (idempotencyKey is not null)
-        {
-            // Only the case id is kept, not the response body: the body holds case data, which must
-            // go when the case is purged. A replay renders the stored case again.
-            s.Db.IdempotencyRecords.Add(new IdempotencyRecord
+            if (early.Refusal is { } refusal)
             {
-                MemberId = caller.MemberId, ClientId = scope, Key = idempotencyKey, RequestHash = requestHash,
-                StatusCode = StatusCodes.Status201Created, Location = location, CreatedAt = now, CompletedAt = now,
-            });
-        }
+                return Refused(refusal, body, caller, receiver, s);
+            }
 
-        await s.Audit.AppendAsync(caller.Actor, "case.created", "case", collaboration.Id.ToString(), collaboration.Id, new
-        {
-            receiver = receiver.Id,
-            authorisation = collaboration.CustomerAuthorisationId,
-            agreements = accepted.Terms.AgreementIds,
-            fields = accepted.Fields.Keys,
-            withheld = accepted.Withheld.Select(w => new { field = w.Field, reason = w.Reason }),
+            // The authorisation and agreements the decision rests on, held against a withdrawal or a
+            // termination (which take them exclusively and purge or halt their cases), then read again:
+            // one committed since the first read refuses this case; one after it waits and takes it along.
+            await CaseLocks.HoldAsync(s.Db, body.CustomerAuthorisationId!.Value, early.Accepted!.Terms.AgreementIds, cancellationToken);
+            var (current, _) = await LoadInputsAsync(body, caller, s, cancellationToken);
+            var outcome = CaseSubmissionRules.Evaluate(current!.Context(caller.MemberId, body.Fields!, s.Now));
+            if (outcome.Refusal is { } late)
+            {
+                return Refused(late, body, caller, receiver, s);
+            }
+
+            var accepted = outcome.Accepted!;
+            var now = s.Now;
+            var collaboration = new CollaborationCase
+            {
+                SubmittingMemberId = caller.MemberId,
+                ReceivingMemberId = receiver.Id,
+                CustomerAuthorisationId = body.CustomerAuthorisationId!.Value,
+                Severity = body.Severity!.Value,
+                SubmitterCaseReference = body.SubmitterCaseReference!,
+                OpenedBy = caller.ActorId,
+                OpenedByInitials = caller.Initials,
+                CreatedAt = now,
+                UpdatedAt = now,
+                ResponseDueAt = CaseLifecycle.ResponseDue(receiver.IntakePolicy, body.Severity.Value, now),
+            };
+            collaboration.Fields.AddRange(accepted.Fields.Select(f => new CaseField
+            {
+                CaseId = collaboration.Id, Name = f.Key, Category = FieldCatalogue.Find(f.Key)!.Category, Value = f.Value,
+            }));
+            collaboration.WithheldFields.AddRange(accepted.Withheld.Select(w => new WithheldField { CaseId = collaboration.Id, Name = w.Field, Reason = w.Reason }));
+            s.Db.Cases.Add(collaboration);
+
+            var location = $"/api/v1/cases/{collaboration.Id}";
+            if (idempotencyKey is not null)
+            {
+                // Only the case id is kept, not the response body: the body holds case data, which must
+                // go when the case is purged. A replay renders the stored case again.
+                s.Db.IdempotencyRecords.Add(new IdempotencyRecord
+                {
+                    MemberId = caller.MemberId, ClientId = scope, Key = idempotencyKey, RequestHash = requestHash,
+                    StatusCode = StatusCodes.Status201Created, Location = location, CreatedAt = now, CompletedAt = now,
+                });
+            }
+
+            await s.Audit.AppendAsync(caller.Actor, "case.created", "case", collaboration.Id.ToString(), collaboration.Id, new
+            {
+                receiver = receiver.Id,
+                authorisation = collaboration.CustomerAuthorisationId,
+                agreements = accepted.Terms.AgreementIds,
+                fields = accepted.Fields.Keys,
+                withheld = accepted.Withheld.Select(w => new { field = w.Field, reason = w.Reason }),
+            }, cancellationToken);
+            s.Db.OutboxMessages.Add(CaseEvents.ForCase(CaseEvents.Created, collaboration, now));
+            ETags.Set(s.Http, collaboration);
+            return TypedResults.Created(location, CaseDto.From(collaboration));
         }, cancellationToken);
-        s.Db.OutboxMessages.Add(CaseEvents.ForCase(CaseEvents.Created, collaboration, now));
-        await s.Db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-
-        ETags.Set(s.Http, collaboration);
-        return TypedResults.Created(location, CaseDto.From(collaboration));
     }
 
     private static async Task<Results<Ok<CasePreviewDto>, ValidationProblem, ProblemHttpResult>> Preview(
@@ -348,19 +361,20 @@ public static class CasesEndpoints
             return forbidden;
         }
 
-        var (receiver, invalid) = await LoadReceiverAsync(body, caller, s, cancellationToken);
+        var (inputs, invalid) = await LoadInputsAsync(body, caller, s, cancellationToken);
         if (invalid is not null)
         {
             return invalid;
         }
 
-        var outcome = await EvaluateAsync(body, caller, receiver!, s, cancellationToken);
+        var receiver = inputs!.Receiver;
+        var outcome = CaseSubmissionRules.Evaluate(inputs.Context(caller.MemberId, body.Fields!, s.Now));
         if (outcome.Refusal is { } refusal)
         {
             return Problems.Refused(refusal);
         }
 
-        return TypedResults.Ok(new CasePreviewDto(receiver!.Id, outcome.Accepted!.Fields,
+        return TypedResults.Ok(new CasePreviewDto(receiver.Id, outcome.Accepted!.Fields,
             outcome.Accepted.Withheld.Select(w => new WithheldFieldDto(w.Field, w.Reason)).ToList()));
     }
 
@@ -369,8 +383,18 @@ public static class CasesEndpoints
             ? Problems.Forbidden("Only a member's engineers and systems open cases.")
             : null;
 
-    /// <summary>The receiver named in the body, and the body checked against its intake policy's required fields.</summary>
-    private static async Task<(Member? Receiver, ValidationProblem? Invalid)> LoadReceiverAsync(
+    private static ProblemHttpResult Refused(Refusal refusal, CreateCaseRequest body, Caller caller, Member receiver, CaseServices s)
+    {
+        s.Logger.LogInformation("Case submission refused with {Code}: member {Member} actor {Actor} receiver {Receiver} authorisation {Authorisation}",
+            refusal.Code, caller.MemberId, caller.ActorId, receiver.Id, body.CustomerAuthorisationId);
+        return Problems.Refused(refusal);
+    }
+
+    /// <summary>
+    /// What the gates need, in one query (<see cref="SubmissionInputs"/>), and the body checked
+    /// against the receiver's intake policy's required fields.
+    /// </summary>
+    private static async Task<(SubmissionInputs? Inputs, ValidationProblem? Invalid)> LoadInputsAsync(
         CreateCaseRequest body, Caller caller, CaseServices s, CancellationToken cancellationToken)
     {
         if (body.ReceivingMemberId == caller.MemberId)
@@ -378,30 +402,20 @@ public static class CasesEndpoints
             return (null, Problems.Invalid("receivingMemberId", "A member cannot open a case to itself."));
         }
 
-        var receiver = await s.Db.Members.AsNoTracking().FirstOrDefaultAsync(m => m.Id == body.ReceivingMemberId, cancellationToken);
-        if (receiver is null)
+        var inputs = await SubmissionInputs.LoadAsync(s.Db, caller.MemberId, body.ReceivingMemberId!, body.CustomerAuthorisationId, cancellationToken);
+        if (inputs is null)
         {
             return (null, Problems.Invalid("receivingMemberId", "No member with this id."));
         }
 
-        var missing = receiver.IntakePolicy.RequiredFields.Where(f => !body.Fields!.ContainsKey(f)).ToList();
+        var missing = inputs.Receiver.IntakePolicy.RequiredFields.Where(f => !body.Fields!.ContainsKey(f)).ToList();
         if (missing.Count > 0)
         {
             return (null, Problems.Invalid(
                 missing.ToDictionary(f => $"fields.{f}", _ => new[] { "Required by the receiving member's intake policy." })));
         }
 
-        return (receiver, null);
-    }
-
-    private static async Task<SubmissionOutcome> EvaluateAsync(CreateCaseRequest body, Caller caller, Member receiver, CaseServices s, CancellationToken cancellationToken)
-    {
-        var parties = new[] { caller.MemberId, receiver.Id };
-        var agreements = await s.Db.Agreements.AsNoTracking().Include(a => a.Parties)
-            .Where(a => a.Parties.Any(p => parties.Contains(p.PartyId))).ToListAsync(cancellationToken);
-        var authorisation = await s.Db.CustomerAuthorisations.AsNoTracking()
-            .FirstOrDefaultAsync(a => a.Id == body.CustomerAuthorisationId, cancellationToken);
-        return CaseSubmissionRules.Evaluate(new SubmissionContext(caller.MemberId, receiver, agreements, authorisation, body.Fields!, s.Now));
+        return (inputs, null);
     }
 
     private static async Task<Results<Created<CaseDto>, ValidationProblem, ProblemHttpResult>> ReplayAsync(
@@ -416,8 +430,6 @@ public static class CasesEndpoints
         }
 
         await s.Audit.AppendAsync(caller.Actor, "case.read", "case", id.ToString(), id, new { replay = true }, cancellationToken);
-        await s.Db.SaveChangesAsync(cancellationToken);
-        await s.Db.Database.CommitTransactionAsync(cancellationToken);
         s.Http.Response.Headers["Idempotent-Replayed"] = "true";
         ETags.Set(s.Http, collaboration);
         return TypedResults.Created(previous.Location, CaseDto.From(collaboration));
@@ -427,26 +439,24 @@ public static class CasesEndpoints
 
     private static async Task<Results<Ok<CaseDto>, ProblemHttpResult>> Get(Guid id, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken)
     {
-        await using var transaction = await s.Audit.BeginAsync(cancellationToken);
-        var collaboration = await LoadAsync(s, id, caller, tracking: false, cancellationToken);
-        if (collaboration is null && await PurgedCaseAsync(s.Db, id, caller, cancellationToken) is { } purged)
+        return await s.Audit.InTransactionAsync<Results<Ok<CaseDto>, ProblemHttpResult>>(async () =>
         {
-            await s.Audit.AppendAsync(caller.Actor, "case.read", "case", id.ToString(), id, new { purged = true }, cancellationToken);
-            await s.Db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return TypedResults.Ok(purged);
-        }
+            var collaboration = await LoadAsync(s, id, caller, tracking: false, cancellationToken);
+            if (collaboration is null && await PurgedCaseAsync(s.Db, id, caller, cancellationToken) is { } purged)
+            {
+                await s.Audit.AppendAsync(caller.Actor, "case.read", "case", id.ToString(), id, new { purged = true }, cancellationToken);
+                return TypedResults.Ok(purged);
+            }
 
-        if (!Visible(collaboration, caller, s))
-        {
-            return Problems.NotFound();
-        }
+            if (!Visible(collaboration, caller, s))
+            {
+                return Problems.NotFound();
+            }
 
-        await s.Audit.AppendAsync(caller.Actor, "case.read", "case", id.ToString(), id, cancellationToken: cancellationToken);
-        await s.Db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        ETags.Set(s.Http, collaboration!);
-        return TypedResults.Ok(CaseDto.From(collaboration!));
+            await s.Audit.AppendAsync(caller.Actor, "case.read", "case", id.ToString(), id, cancellationToken: cancellationToken);
+            ETags.Set(s.Http, collaboration!);
+            return TypedResults.Ok(CaseDto.From(collaboration!));
+        }, cancellationToken);
     }
 
     // ---- state changes ----
@@ -490,127 +500,139 @@ public static class CasesEndpoints
         Guid id, CaseAction action, Caller caller, CaseServices s, IReadOnlyList<(string Field, string? Text)> freeText,
         Action<CollaborationCase, IReadOnlyDictionary<string, string>> apply, CancellationToken cancellationToken)
     {
-        await using var transaction = await s.Audit.BeginAsync(cancellationToken);
-        var collaboration = await LoadAsync(s, id, caller, tracking: true, cancellationToken);
-        if (!Visible(collaboration, caller, s))
-        {
-            return Problems.NotFound();
-        }
-
-        if (!caller.HasScope(Scopes.CasesWrite) || !Caller.IsEngineer(caller))
-        {
-            return Problems.Forbidden("Only a member's engineers and systems change cases.");
-        }
-
-        // A data-subject request's restriction or objection: nothing new is shared on the case until lifted.
-        if (await DataSubjectSearch.RestrictionOfAsync(s.Db, id, cancellationToken) is { } restricted)
-        {
-            return Problems.Refused(restricted);
-        }
-
-        if (ETags.CheckIfMatch(s.Http, collaboration!) is { } precondition)
-        {
-            return precondition;
-        }
-
-        var side = caller.Access.SideOf(collaboration!)!.Value;
-        if (CaseLifecycle.Check(collaboration!, action, side) is { } refusal)
-        {
-            return Problems.Refused(refusal);
-        }
-
-        var (screened, redacted, screenRefusal, times) = await ScreenAsync(collaboration!, side, freeText, s, cancellationToken);
-        if (screenRefusal is not null)
-        {
-            return Problems.Refused(screenRefusal);
-        }
-
-        var from = collaboration!.Status;
-        apply(collaboration, screened);
-        var eventType = CaseLifecycle.Apply(collaboration, action, side, times);
-        await s.Audit.AppendAsync(caller.Actor, eventType, "case", id.ToString(), id,
-            new { from = CaseLifecycle.StatusName(from), to = CaseLifecycle.StatusName(collaboration.Status), redacted }, cancellationToken);
-        s.Db.OutboxMessages.Add(CaseEvents.ForCase(eventType, collaboration, times.Now));
+        ProblemHttpResult? problem;
+        CollaborationCase? changed;
         try
         {
-            await s.Db.SaveChangesAsync(cancellationToken);
+            (problem, changed) = await s.Audit.InTransactionAsync<(ProblemHttpResult?, CollaborationCase?)>(async () =>
+            {
+                // Changes of one case take turns (decision 0208); the ETag check below still refuses a stale one.
+                await CaseLocks.LockCasesAsync(s.Db, [id], cancellationToken);
+                var collaboration = await LoadAsync(s, id, caller, tracking: true, cancellationToken);
+                if (!Visible(collaboration, caller, s))
+                {
+                    return (Problems.NotFound(), null);
+                }
+
+                if (!caller.HasScope(Scopes.CasesWrite) || !Caller.IsEngineer(caller))
+                {
+                    return (Problems.Forbidden("Only a member's engineers and systems change cases."), null);
+                }
+
+                // A data-subject request's restriction or objection: nothing new is shared on the case until lifted.
+                if (await DataSubjectSearch.RestrictionOfAsync(s.Db, id, cancellationToken) is { } restricted)
+                {
+                    return (Problems.Refused(restricted), null);
+                }
+
+                if (ETags.CheckIfMatch(s.Http, collaboration!) is { } precondition)
+                {
+                    return (precondition, null);
+                }
+
+                var side = caller.Access.SideOf(collaboration!)!.Value;
+                if (CaseLifecycle.Check(collaboration!, action, side) is { } refusal)
+                {
+                    return (Problems.Refused(refusal), null);
+                }
+
+                var (screened, redacted, screenRefusal, times) = await ScreenAsync(collaboration!, side, freeText, s, cancellationToken);
+                if (screenRefusal is not null)
+                {
+                    return (Problems.Refused(screenRefusal), null);
+                }
+
+                var from = collaboration!.Status;
+                apply(collaboration, screened);
+                var eventType = CaseLifecycle.Apply(collaboration, action, side, times);
+                await s.Audit.AppendAsync(caller.Actor, eventType, "case", id.ToString(), id,
+                    new { from = CaseLifecycle.StatusName(from), to = CaseLifecycle.StatusName(collaboration.Status), redacted }, cancellationToken);
+                s.Db.OutboxMessages.Add(CaseEvents.ForCase(eventType, collaboration, times.Now));
+                return (null, collaboration);
+            }, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
+            // Another change committed from the same ETag first; this unit rolled back.
             return Problems.PreconditionFailed();
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        ETags.Set(s.Http, collaboration);
-        return TypedResults.Ok(CaseDto.From(collaboration));
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        ETags.Set(s.Http, changed!);
+        return TypedResults.Ok(CaseDto.From(changed!));
     }
 
     // ---- notes ----
 
     private static async Task<Results<Ok<List<NoteDto>>, ProblemHttpResult>> ListNotes(Guid id, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken)
     {
-        await using var transaction = await s.Audit.BeginAsync(cancellationToken);
-        var collaboration = await s.Db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
-        if (!Visible(collaboration, caller, s))
+        return await s.Audit.InTransactionAsync<Results<Ok<List<NoteDto>>, ProblemHttpResult>>(async () =>
         {
-            return Problems.NotFound();
-        }
+            var collaboration = await s.Db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+            if (!Visible(collaboration, caller, s))
+            {
+                return Problems.NotFound();
+            }
 
-        await caller.Access.UnlockAsync(s.Db, id, cancellationToken);
-        var notes = await s.Db.CaseNotes.AsNoTracking().Where(n => n.CaseId == id).OrderBy(n => n.CreatedAt).ThenBy(n => n.Id).ToListAsync(cancellationToken);
-        await s.Audit.AppendAsync(caller.Actor, "case.notes_read", "case", id.ToString(), id, new { count = notes.Count }, cancellationToken);
-        await s.Db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(notes.Select(NoteDto.From).ToList());
+            await caller.Access.UnlockAsync(s.Db, id, cancellationToken);
+            var notes = await s.Db.CaseNotes.AsNoTracking().Where(n => n.CaseId == id).OrderBy(n => n.CreatedAt).ThenBy(n => n.Id).ToListAsync(cancellationToken);
+            await s.Audit.AppendAsync(caller.Actor, "case.notes_read", "case", id.ToString(), id, new { count = notes.Count }, cancellationToken);
+            return TypedResults.Ok(notes.Select(NoteDto.From).ToList());
+        }, cancellationToken);
     }
 
     private static async Task<Results<Created<NoteDto>, ProblemHttpResult>> AddNote(Guid id, NoteRequest body, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken)
     {
-        await using var transaction = await s.Audit.BeginAsync(cancellationToken);
-        var collaboration = await s.Db.Cases.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
-        if (!Visible(collaboration, caller, s))
-        {
-            return Problems.NotFound();
-        }
-
-        if (!caller.HasScope(Scopes.CasesWrite) || !Caller.IsEngineer(caller))
-        {
-            return Problems.Forbidden("Only a member's engineers and systems write notes.");
-        }
-
-        if (await DataSubjectSearch.RestrictionOfAsync(s.Db, id, cancellationToken) is { } restricted)
-        {
-            return Problems.Refused(restricted);
-        }
-
-        var side = caller.Access.SideOf(collaboration!)!.Value;
-        if (CaseLifecycle.Check(collaboration!, CaseAction.AddNote, side) is { } refusal)
-        {
-            return Problems.Refused(refusal);
-        }
-
-        var (screened, redacted, screenRefusal, times) = await ScreenAsync(collaboration!, side, [("body", body.Body)], s, cancellationToken);
-        if (screenRefusal is not null)
-        {
-            return Problems.Refused(screenRefusal);
-        }
-
-        var note = NewNote(collaboration!, caller, NoteKind.Note, screened["body"], times.Now);
-        s.Db.CaseNotes.Add(note);
-        var eventType = CaseLifecycle.Apply(collaboration!, CaseAction.AddNote, side, times);
-        await s.Audit.AppendAsync(caller.Actor, "case.note_added", "case_note", note.Id.ToString(), id, new { redacted }, cancellationToken);
-        s.Db.OutboxMessages.Add(CaseEvents.ForCase(eventType, collaboration!, times.Now));
         try
         {
-            await s.Db.SaveChangesAsync(cancellationToken);
+            return await s.Audit.InTransactionAsync<Results<Created<NoteDto>, ProblemHttpResult>>(async () =>
+            {
+                await CaseLocks.LockCasesAsync(s.Db, [id], cancellationToken);
+                var collaboration = await s.Db.Cases.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
+                if (!Visible(collaboration, caller, s))
+                {
+                    return Problems.NotFound();
+                }
+
+                if (!caller.HasScope(Scopes.CasesWrite) || !Caller.IsEngineer(caller))
+                {
+                    return Problems.Forbidden("Only a member's engineers and systems write notes.");
+                }
+
+                if (await DataSubjectSearch.RestrictionOfAsync(s.Db, id, cancellationToken) is { } restricted)
+                {
+                    return Problems.Refused(restricted);
+                }
+
+                var side = caller.Access.SideOf(collaboration!)!.Value;
+                if (CaseLifecycle.Check(collaboration!, CaseAction.AddNote, side) is { } refusal)
+                {
+                    return Problems.Refused(refusal);
+                }
+
+                var (screened, redacted, screenRefusal, times) = await ScreenAsync(collaboration!, side, [("body", body.Body)], s, cancellationToken);
+                if (screenRefusal is not null)
+                {
+                    return Problems.Refused(screenRefusal);
+                }
+
+                var note = NewNote(collaboration!, caller, NoteKind.Note, screened["body"], times.Now);
+                s.Db.CaseNotes.Add(note);
+                var eventType = CaseLifecycle.Apply(collaboration!, CaseAction.AddNote, side, times);
+                await s.Audit.AppendAsync(caller.Actor, "case.note_added", "case_note", note.Id.ToString(), id, new { redacted }, cancellationToken);
+                s.Db.OutboxMessages.Add(CaseEvents.ForCase(eventType, collaboration!, times.Now));
+                return TypedResults.Created($"/api/v1/cases/{id}/notes", NoteDto.From(note));
+            }, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
+            // The case changed meanwhile (its version is the concurrency token); this unit rolled back.
             return Problems.PreconditionFailed();
         }
-
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/cases/{id}/notes", NoteDto.From(note));
     }
 
     // ---- shared ----

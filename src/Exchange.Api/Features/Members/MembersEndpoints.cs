@@ -98,25 +98,25 @@ public static class MembersEndpoints
             return invalid;
         }
 
-        await using var transaction = await audit.BeginAsync(cancellationToken);
-        var member = await db.Members.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
-        if (member is null)
+        return await audit.InTransactionAsync<Results<Ok<MemberDto>, ValidationProblem, ProblemHttpResult>>(async () =>
         {
-            return Problems.NotFound();
-        }
+            var member = await db.Members.FirstOrDefaultAsync(m => m.Id == id, cancellationToken);
+            if (member is null)
+            {
+                return Problems.NotFound();
+            }
 
-        member.IntakePolicy = new IntakePolicy
-        {
-            RequiredFields = body!.RequiredFields!,
-            AcceptedFields = body.AcceptedFields!,
-            FreeTextPersonalData = body.FreeTextPersonalData!.Value,
-            ResponseTargets = body.ResponseTargets!,
-        };
-        member.Retention = body.Retention;
-        await audit.AppendAsync(caller.Actor, "member.intake_policy_updated", "member", member.Id,
-            details: new { accepted = body.AcceptedFields!.Count, required = body.RequiredFields!.Count }, cancellationToken: cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(MemberDto.From(member));
+            member.IntakePolicy = new IntakePolicy
+            {
+                RequiredFields = body!.RequiredFields!,
+                AcceptedFields = body.AcceptedFields!,
+                FreeTextPersonalData = body.FreeTextPersonalData!.Value,
+                ResponseTargets = body.ResponseTargets!,
+            };
+            member.Retention = body.Retention;
+            await audit.AppendAsync(caller.Actor, "member.intake_policy_updated", "member", member.Id,
+                details: new { accepted = body.AcceptedFields!.Count, required = body.RequiredFields!.Count }, cancellationToken: cancellationToken);
+            return TypedResults.Ok(MemberDto.From(member));
+        }, cancellationToken);
     }
 }

@@ -83,7 +83,7 @@ public static class BreachAssessmentsEndpoints
         var to = body.To!.Value.ToUniversalTime();
         var actorId = body.ActorId!;
         var entries = await db.AuditEntries.AsNoTracking().Where(e => e.ActorId == actorId && e.OccurredAt >= from && e.OccurredAt <= to)
-            .OrderBy(e => e.Sequence).Select(e => new { e.Action, e.CaseId, e.Details }).ToListAsync(cancellationToken);
+            .OrderBy(e => e.Id).Select(e => new { e.Action, e.CaseId, e.Details }).ToListAsync(cancellationToken);
         var caseIds = new SortedSet<Guid>();
         foreach (var entry in entries)
         {

@@ -106,13 +106,13 @@ public static class WebhooksEndpoints
             ProtectedSecret = secrets.Protect(secret),
             CreatedAt = now,
         };
-        await using var transaction = await audit.BeginAsync(cancellationToken);
-        db.WebhookSubscriptions.Add(subscription);
-        await audit.AppendAsync(caller.Actor, "webhook_subscription.created", "webhook_subscription", subscription.Id.ToString(), cancellationToken: cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Created($"/api/v1/webhook-subscriptions/{subscription.Id}",
-            new CreatedWebhookSubscriptionDto(subscription.Id, subscription.Url, subscription.EventTypes, subscription.CreatedAt, secret));
+        return await audit.InTransactionAsync<Results<Created<CreatedWebhookSubscriptionDto>, ValidationProblem, ProblemHttpResult>>(async () =>
+        {
+            db.WebhookSubscriptions.Add(subscription);
+            await audit.AppendAsync(caller.Actor, "webhook_subscription.created", "webhook_subscription", subscription.Id.ToString(), cancellationToken: cancellationToken);
+            return TypedResults.Created($"/api/v1/webhook-subscriptions/{subscription.Id}",
+                new CreatedWebhookSubscriptionDto(subscription.Id, subscription.Url, subscription.EventTypes, subscription.CreatedAt, secret));
+        }, cancellationToken);
     }
 
     private static async Task<Ok<List<WebhookSubscriptionDto>>> List(Caller caller, ExchangeDbContext db, CancellationToken cancellationToken)
@@ -127,18 +127,18 @@ public static class WebhooksEndpoints
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, Caller caller, ExchangeDbContext db, AuditLog audit, CancellationToken cancellationToken)
     {
-        await using var transaction = await audit.BeginAsync(cancellationToken);
-        // Its deliveries go with it (cascade): they only ever held ids.
-        var deleted = await db.WebhookSubscriptions.Where(s => s.Id == id && s.MemberId == caller.MemberId).ExecuteDeleteAsync(cancellationToken);
-        if (deleted == 0)
+        return await audit.InTransactionAsync<Results<NoContent, ProblemHttpResult>>(async () =>
         {
-            return Problems.NotFound();
-        }
+            // Its deliveries go with it (cascade): they only ever held ids.
+            var deleted = await db.WebhookSubscriptions.Where(s => s.Id == id && s.MemberId == caller.MemberId).ExecuteDeleteAsync(cancellationToken);
+            if (deleted == 0)
+            {
+                return Problems.NotFound();
+            }
 
-        await audit.AppendAsync(caller.Actor, "webhook_subscription.deleted", "webhook_subscription", id.ToString(), cancellationToken: cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.NoContent();
+            await audit.AppendAsync(caller.Actor, "webhook_subscription.deleted", "webhook_subscription", id.ToString(), cancellationToken: cancellationToken);
+            return TypedResults.NoContent();
+        }, cancellationToken);
     }
 
     /// <summary>How long deliveries carry the old secret's signature as well, so the receiver can switch over.</summary>
@@ -148,21 +148,23 @@ public static class WebhooksEndpoints
     private static async Task<Results<Ok<CreatedWebhookSubscriptionDto>, ProblemHttpResult>> RotateSecret(
         Guid id, Caller caller, ExchangeDbContext db, AuditLog audit, WebhookSecret secrets, TimeProvider clock, CancellationToken cancellationToken)
     {
-        await using var transaction = await audit.BeginAsync(cancellationToken);
-        var subscription = await db.WebhookSubscriptions.FirstOrDefaultAsync(s => s.Id == id && s.MemberId == caller.MemberId, cancellationToken);
-        if (subscription is null)
+        return await audit.InTransactionAsync<Results<Ok<CreatedWebhookSubscriptionDto>, ProblemHttpResult>>(async () =>
         {
-            return Problems.NotFound();
-        }
+            // Two rotations take turns, so the second keeps the first's new secret as the previous one.
+            await CaseLocks.LockAsync(db, "webhook_subscription", id, cancellationToken);
+            var subscription = await db.WebhookSubscriptions.FirstOrDefaultAsync(s => s.Id == id && s.MemberId == caller.MemberId, cancellationToken);
+            if (subscription is null)
+            {
+                return Problems.NotFound();
+            }
 
-        var secret = WebhookSecret.Generate();
-        subscription.PreviousProtectedSecret = subscription.ProtectedSecret;
-        subscription.PreviousSecretExpiresAt = clock.UtcNowStored() + RotationOverlap;
-        subscription.ProtectedSecret = secrets.Protect(secret);
-        await audit.AppendAsync(caller.Actor, "webhook_subscription.secret_rotated", "webhook_subscription", id.ToString(), cancellationToken: cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(new CreatedWebhookSubscriptionDto(subscription.Id, subscription.Url, subscription.EventTypes, subscription.CreatedAt, secret));
+            var secret = WebhookSecret.Generate();
+            subscription.PreviousProtectedSecret = subscription.ProtectedSecret;
+            subscription.PreviousSecretExpiresAt = clock.UtcNowStored() + RotationOverlap;
+            subscription.ProtectedSecret = secrets.Protect(secret);
+            await audit.AppendAsync(caller.Actor, "webhook_subscription.secret_rotated", "webhook_subscription", id.ToString(), cancellationToken: cancellationToken);
+            return TypedResults.Ok(new CreatedWebhookSubscriptionDto(subscription.Id, subscription.Url, subscription.EventTypes, subscription.CreatedAt, secret));
+        }, cancellationToken);
     }
 
     private static async Task<Results<Ok<List<WebhookDeliveryDto>>, ValidationProblem>> Deliveries(
@@ -193,54 +195,60 @@ public static class WebhooksEndpoints
     private static async Task<Results<Accepted<WebhookDeliveryDto>, ProblemHttpResult>> Redeliver(
         Guid id, Caller caller, ExchangeDbContext db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
-        await using var transaction = await audit.BeginAsync(cancellationToken);
-        var delivery = await db.WebhookDeliveries.FirstOrDefaultAsync(d => d.Id == id && d.MemberId == caller.MemberId, cancellationToken);
-        if (delivery is null)
+        return await audit.InTransactionAsync<Results<Accepted<WebhookDeliveryDto>, ProblemHttpResult>>(async () =>
         {
-            return Problems.NotFound();
-        }
+            var delivery = await db.WebhookDeliveries.FirstOrDefaultAsync(d => d.Id == id && d.MemberId == caller.MemberId, cancellationToken);
+            if (delivery is null)
+            {
+                return Problems.NotFound();
+            }
 
-        // Sent again under the same webhook-id, so a receiver that already has it can tell.
-        var now = clock.UtcNowStored();
-        delivery.Status = DeliveryStatus.Pending;
-        delivery.Attempts = 0;
-        delivery.NextAttemptAt = now;
-        delivery.LockedUntil = null;
-        // Asking for a redelivery is the member saying the endpoint works again.
-        await db.WebhookSubscriptions.Where(s => s.Id == delivery.SubscriptionId && s.DisabledAt != null)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.DisabledAt, (DateTime?)null).SetProperty(x => x.DisabledReason, (string?)null), cancellationToken);
-        await audit.AppendAsync(caller.Actor, "webhook_delivery.redelivered", "webhook_delivery", delivery.Id.ToString(), cancellationToken: cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Accepted($"/api/v1/webhook-deliveries?status=pending", ToDto(delivery));
+            // Sent again under the same webhook-id, so a receiver that already has it can tell.
+            var now = clock.UtcNowStored();
+            delivery.Status = DeliveryStatus.Pending;
+            delivery.Attempts = 0;
+            delivery.NextAttemptAt = now;
+            delivery.LockedUntil = null;
+            // Asking for a redelivery is the member saying the endpoint works again.
+            await db.WebhookSubscriptions.Where(s => s.Id == delivery.SubscriptionId && s.DisabledAt != null)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.DisabledAt, (DateTime?)null).SetProperty(x => x.DisabledReason, (string?)null), cancellationToken);
+            await audit.AppendAsync(caller.Actor, "webhook_delivery.redelivered", "webhook_delivery", delivery.Id.ToString(), cancellationToken: cancellationToken);
+            return TypedResults.Accepted($"/api/v1/webhook-deliveries?status=pending", ToDto(delivery));
+        }, cancellationToken);
     }
 
     /// <summary>A member confirms it deleted its own copy of a purged case; the tombstone shows who confirmed and when.</summary>
     private static async Task<Results<Ok<TombstoneReceiptsDto>, Created<TombstoneReceiptsDto>, ProblemHttpResult>> ConfirmPurge(
         Guid id, Caller caller, ExchangeDbContext db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
-        await using var transaction = await audit.BeginAsync(cancellationToken);
-        // Only a party confirms its own copy's deletion: a procedure's access never reaches here.
-        var access = caller.Access;
-        var tombstone = access.MetadataOnly ? null
-            : await access.Tombstones(db.Tombstones.Include(t => t.Receipts)).FirstOrDefaultAsync(t => t.CaseId == id, cancellationToken);
-        if (tombstone is null)
+        return await audit.InTransactionAsync<Results<Ok<TombstoneReceiptsDto>, Created<TombstoneReceiptsDto>, ProblemHttpResult>>(async () =>
         {
-            return Problems.NotFound();
-        }
+            // Only a party confirms its own copy's deletion: a procedure's access never reaches here.
+            var access = caller.Access;
+            if (access.MetadataOnly)
+            {
+                return Problems.NotFound();
+            }
 
-        var created = false;
-        if (tombstone.Receipts.All(r => r.MemberId != caller.MemberId))
-        {
-            tombstone.Receipts.Add(new PurgeReceipt { CaseId = id, MemberId = caller.MemberId, ConfirmedAt = clock.UtcNowStored() });
-            await audit.AppendAsync(caller.Actor, "case.purge_confirmed", "case", id.ToString(), id, cancellationToken: cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            created = true;
-        }
+            // Two confirmations by one member take turns; the second finds the receipt.
+            await CaseLocks.LockCasesAsync(db, [id], cancellationToken);
+            var tombstone = await access.Tombstones(db.Tombstones.Include(t => t.Receipts)).FirstOrDefaultAsync(t => t.CaseId == id, cancellationToken);
+            if (tombstone is null)
+            {
+                return Problems.NotFound();
+            }
 
-        var dto = new TombstoneReceiptsDto(id, tombstone.PurgedAt, tombstone.Receipts.OrderBy(r => r.ConfirmedAt).Select(r => new PurgeReceiptDto(r.MemberId, r.ConfirmedAt)).ToList());
-        return created ? TypedResults.Created($"/api/v1/cases/{id}/purge-receipts", dto) : TypedResults.Ok(dto);
+            var created = false;
+            if (tombstone.Receipts.All(r => r.MemberId != caller.MemberId))
+            {
+                tombstone.Receipts.Add(new PurgeReceipt { CaseId = id, MemberId = caller.MemberId, ConfirmedAt = clock.UtcNowStored() });
+                await audit.AppendAsync(caller.Actor, "case.purge_confirmed", "case", id.ToString(), id, cancellationToken: cancellationToken);
+                created = true;
+            }
+
+            var dto = new TombstoneReceiptsDto(id, tombstone.PurgedAt, tombstone.Receipts.OrderBy(r => r.ConfirmedAt).Select(r => new PurgeReceiptDto(r.MemberId, r.ConfirmedAt)).ToList());
+            return created ? TypedResults.Created($"/api/v1/cases/{id}/purge-receipts", dto) : TypedResults.Ok(dto);
+        }, cancellationToken);
     }
 
     private static WebhookDeliveryDto ToDto(WebhookDelivery d) => new(d.Id, d.SubscriptionId, d.MessageId, d.EventType,

@@ -11,19 +11,57 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
     public void Configure(EntityTypeBuilder<AuditEntry> builder)
     {
         builder.ToTable("audit_entries");
-        builder.HasKey(a => a.Sequence);
-        // The sequence is assigned by the appender from the chain's head, not by the database.
-        builder.Property(a => a.Sequence).ValueGeneratedNever();
+        // The insertion id comes from the database, so appenders need no lock; the chain's sequence
+        // is given by the sequencer when it seals the entry (decision 0208).
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).ValueGeneratedOnAdd();
+        builder.HasIndex(a => a.Sequence).IsUnique();
         builder.Property(a => a.ActorMemberId).HasMaxLength(64);
         builder.Property(a => a.ActorId).HasMaxLength(200);
         builder.Property(a => a.Action).HasMaxLength(64);
         builder.Property(a => a.ObjectType).HasMaxLength(64);
         builder.Property(a => a.ObjectId).HasMaxLength(200);
         builder.Property(a => a.Details).HasMaxLength(4000);
+        builder.Property(a => a.ContentHash).HasMaxLength(64);
         builder.Property(a => a.PreviousHash).HasMaxLength(64);
         builder.Property(a => a.Hash).HasMaxLength(64);
         builder.HasIndex(a => a.CaseId);
         builder.HasIndex(a => new { a.ActorId, a.OccurredAt });
+    }
+}
+
+internal sealed class AuditCheckpointConfiguration : IEntityTypeConfiguration<AuditCheckpoint>
+{
+    public void Configure(EntityTypeBuilder<AuditCheckpoint> builder)
+    {
+        builder.ToTable("audit_checkpoints");
+        builder.HasKey(c => c.Sequence);
+        builder.Property(c => c.Sequence).ValueGeneratedNever();
+        builder.Property(c => c.HeadHash).HasMaxLength(64);
+        builder.Property(c => c.KeyId).HasMaxLength(64);
+        builder.Property(c => c.Signature).HasMaxLength(200);
+    }
+}
+
+internal sealed class AuditSigningKeyConfiguration : IEntityTypeConfiguration<AuditSigningKey>
+{
+    public void Configure(EntityTypeBuilder<AuditSigningKey> builder)
+    {
+        builder.ToTable("audit_signing_keys");
+        builder.HasKey(k => k.KeyId);
+        builder.Property(k => k.KeyId).HasMaxLength(64);
+        builder.Property(k => k.PublicKeyPem).HasMaxLength(1000);
+    }
+}
+
+internal sealed class AuditSequencerLeaseConfiguration : IEntityTypeConfiguration<AuditSequencerLease>
+{
+    public void Configure(EntityTypeBuilder<AuditSequencerLease> builder)
+    {
+        builder.ToTable("audit_sequencer_lease");
+        builder.HasKey(l => l.Name);
+        builder.Property(l => l.Name).HasMaxLength(64);
+        builder.Property(l => l.Holder).HasMaxLength(200);
     }
 }
 
