@@ -6,6 +6,7 @@ using Exchange.Api.Features.Cases;
 using Exchange.Api.Features.Catalogue;
 using Exchange.Api.Features.Jobs;
 using Exchange.Api.Features.Members;
+using Exchange.Api.Features.Operator;
 using Exchange.Api.Features.Privacy;
 using Exchange.Api.Features.Webhooks;
 using Exchange.Api.Http;
@@ -102,6 +103,7 @@ public static class ApiExtensions
         api.MapFieldCatalogueEndpoints();
         api.MapWebhooksEndpoints();
         api.MapJobsEndpoints();
+        api.MapCaseMetadataEndpoints();
         api.MapDataSubjectRequestsEndpoints();
         api.MapRecordsOfProcessingEndpoints();
         api.MapBreachAssessmentsEndpoints();

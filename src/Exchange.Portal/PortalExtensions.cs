@@ -47,7 +47,8 @@ public static class PortalExtensions
             .AddPolicy(PortalAuth.EngineerPolicy, p => p.RequireRole(Roles.Engineer))
             .AddPolicy(PortalAuth.MemberAdminPolicy, p => p.RequireRole(Roles.MemberAdmin))
             .AddPolicy(PortalAuth.LegalAdminPolicy, p => p.RequireRole(Roles.LegalAdmin))
-            .AddPolicy(PortalAuth.PrivacyPolicy, p => p.RequireRole(Roles.PrivacyOfficer));
+            .AddPolicy(PortalAuth.PrivacyPolicy, p => p.RequireRole(Roles.PrivacyOfficer))
+            .AddPolicy(PortalAuth.OperatorPolicy, p => p.RequireRole(Roles.Operator, Roles.OperatorAdmin));
 
         services.AddAntiforgery(o =>
         {
@@ -63,6 +64,7 @@ public static class PortalExtensions
             o.Conventions.AuthorizeFolder("/Admin", PortalAuth.MemberAdminPolicy);
             o.Conventions.AuthorizeFolder("/Agreements", PortalAuth.LegalAdminPolicy);
             o.Conventions.AuthorizeFolder("/Privacy", PortalAuth.PrivacyPolicy);
+            o.Conventions.AuthorizeFolder("/Operator", PortalAuth.OperatorPolicy);
             o.Conventions.AuthorizePage("/Dashboard", PortalAuth.MemberPolicy);
             // Every POST of every page checks the antiforgery token, not only those that remember to.
             o.Conventions.ConfigureFilter(new AutoValidateAntiforgeryTokenAttribute());

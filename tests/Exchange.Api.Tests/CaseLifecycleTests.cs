@@ -295,6 +295,26 @@ public sealed class CaseLifecycleTests(LifecycleFixture hosts) : IClassFixture<L
     }
 
     [Fact]
+    public async Task Case_metadata_is_for_operators_and_counts_cases_by_state_and_member_without_any_content()
+    {
+        var ops = await hosts.ClientAsync(ApiFixture.Operator);
+        static int Submitted(System.Text.Json.Nodes.JsonNode body) => body["counts"]!.AsArray()
+            .Where(c => c!["submittingMemberId"]!.GetValue<string>() == "acme" && c["receivingMemberId"]!.GetValue<string>() == "globex" && c["status"]!.GetValue<string>() == "submitted")
+            .Sum(c => c!["count"]!.GetValue<int>());
+        var before = Submitted(await (await ops.GetAsync("/api/v1/case-metadata")).ExpectAsync(HttpStatusCode.OK));
+
+        var (_, _, id, _, _) = await OpenAsync();
+        var after = await (await ops.GetAsync("/api/v1/case-metadata")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(before + 1, Submitted(after));
+        Assert.True(after["purged"]!.GetValue<int>() >= 0);
+        var text = after.ToJsonString();
+        Assert.DoesNotContain(id.ToString(), text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("ACME-1", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Printer driver", text, StringComparison.Ordinal);
+        await (await (await hosts.ClientAsync(ApiFixture.Acme)).GetAsync("/api/v1/case-metadata")).ExpectAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Audit_verify_is_for_operators_and_reports_a_tampered_row_as_the_first_broken_link()
     {
         await OpenAsync();

@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Exchange.Portal.Tests;
 
 /// <summary>The legal admin's agreement register and the member admin's settings, in Chromium against the real services.</summary>
-public sealed class AdminBrowserTests(PortalBrowser browser) : IClassFixture<PortalBrowser>
+public sealed partial class AdminBrowserTests(PortalBrowser browser) : IClassFixture<PortalBrowser>
 {
     [Fact]
     public async Task A_member_admin_creates_an_api_client_sees_its_secret_once_rotates_it_and_revokes_it()

@@ -14,8 +14,10 @@ public sealed class MemberSystem(ExchangeServices services, string clientId, str
 {
     public static MemberSystem AcmeCrm(ExchangeServices services) => new(services, "acme-crm", "dev-acme-crm-secret");
 
+    public static MemberSystem GlobexCrm(ExchangeServices services) => new(services, "globex-crm", "dev-globex-crm-secret");
+
     /// <summary>Records the customer's authorisation for requests to the receivers and returns its id.</summary>
-    public async Task<Guid> AuthoriseAsync(string[] receivers, string purpose = "Diagnose a cross-vendor fault", string organisation = "Contoso Retail")
+    public async Task<Guid> AuthoriseAsync(string[] receivers, string purpose = "Diagnose a cross-vendor fault", string organisation = "Contoso Retail", string[]? categories = null)
     {
         using var http = await ClientAsync();
         var authorisation = await PostAsync(http, "/api/v1/customer-authorisations", new
@@ -26,7 +28,7 @@ public sealed class MemberSystem(ExchangeServices services, string clientId, str
             purpose,
             captureMethod = "email",
             evidenceReference = "CRM-4711",
-            dataCategories = new[] { "technical", "organisation" },
+            dataCategories = categories ?? ["technical", "organisation"],
             allowedRegions = (string[]?)null,
             expiresAt = DateTime.UtcNow.AddDays(30),
         });
@@ -39,9 +41,20 @@ public sealed class MemberSystem(ExchangeServices services, string clientId, str
         await PostAsync(http, $"/api/v1/customer-authorisations/{authorisation}/withdraw", new { reason = "Customer withdrew" });
     }
 
-    public async Task<Guid> OpenCaseToAsync(string receiver, string summary, Guid? underAuthorisation = null)
+    public async Task<Guid> OpenCaseToAsync(string receiver, string summary, Guid? underAuthorisation = null, IReadOnlyDictionary<string, string>? moreFields = null)
     {
         var authorisation = underAuthorisation ?? await AuthoriseAsync([receiver]);
+        var fields = new Dictionary<string, string>
+        {
+            ["summary"] = summary,
+            ["product"] = "Acme Billing",
+            ["customerOrganisation"] = "Contoso Retail",
+        };
+        foreach (var (name, value) in moreFields ?? new Dictionary<string, string>())
+        {
+            fields[name] = value;
+        }
+
         using var http = await ClientAsync();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cases")
         {
@@ -51,12 +64,7 @@ public sealed class MemberSystem(ExchangeServices services, string clientId, str
                 customerAuthorisationId = authorisation,
                 severity = 2,
                 submitterCaseReference = "ACME-" + Guid.NewGuid().ToString("N")[..6],
-                fields = new Dictionary<string, string>
-                {
-                    ["summary"] = summary,
-                    ["product"] = "Acme Billing",
-                    ["customerOrganisation"] = "Contoso Retail",
-                },
+                fields,
             }),
         };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
@@ -64,6 +72,16 @@ public sealed class MemberSystem(ExchangeServices services, string clientId, str
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"POST /cases answered {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>The case as this member's system reads it (its tombstone once purged).</summary>
+    public async Task<JsonElement> CaseAsync(Guid id)
+    {
+        using var http = await ClientAsync();
+        using var response = await http.GetAsync($"/api/v1/cases/{id}");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET /cases/{id} answered {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     private static async Task<JsonElement> PostAsync(HttpClient http, string path, object body)

@@ -120,3 +120,60 @@ public sealed record CreatedWebhookSubscriptionDto(Guid Id, string Url, List<str
 
 public sealed record WebhookDeliveryDto(Guid Id, Guid SubscriptionId, string MessageId, string EventType, string Status, int Attempts,
     DateTimeOffset CreatedAt, DateTimeOffset NextAttemptAt, DateTimeOffset? LastAttemptAt, int? LastStatusCode, string? LastError, DateTimeOffset? DeliveredAt);
+
+public sealed record Download(byte[] Bytes, string ContentType, string? FileName);
+
+public sealed record DataSubjectDto(string? Email, string? Phone, string? Name);
+
+public sealed record DataSubjectRequestDto(
+    Guid Id, string MemberId, string Type, string Status, DataSubjectDto Subject, string? IdentityVerification,
+    DateTimeOffset CreatedAt, DateTimeOffset DueAt, DateTimeOffset? ExtendedAt, string? ExtensionReason, DateTimeOffset? CompletedAt,
+    DateTimeOffset? LiftedAt, string? LiftReason, DateTimeOffset? ErasedAt, List<Guid> CaseIds, List<Guid> AuthorisationIds)
+{
+    /// <summary>Past its due date and not yet answered.</summary>
+    public bool OverdueAt(DateTimeOffset now) => Status == "open" && DueAt < now;
+}
+
+public sealed record DataSubjectItemDto(
+    string Kind, Guid? CaseId, Guid? AuthorisationId, string Part, string Value, string SharedBy, string SharedWith, DateTimeOffset SharedAt,
+    List<Guid> AgreementIds, DateTimeOffset? PurgeDueAt, string Status);
+
+public sealed record DataSubjectFindingsDto(DataSubjectRequestDto Request, List<DataSubjectItemDto> Items);
+
+public sealed record RecipientDto(string MemberId, string LegalName, string Region);
+
+public sealed record LegalBasisDto(
+    Guid AgreementId, string Kind, string DocumentReference, string Version, DateTimeOffset EffectiveFrom, DateTimeOffset ExpiresAt,
+    List<string> PermittedCategories, List<string> PermittedRegions);
+
+public sealed record ProcessingRecordDto(
+    string MemberId, string LegalName, string Region, List<string> Purposes,
+    List<string> CategoriesShared, List<string> CategoriesReceived, List<string> FieldsAccepted,
+    List<RecipientDto> Recipients, List<RecipientDto> Sources, List<string> TransferRegions,
+    string Retention, List<LegalBasisDto> LegalBasis, List<string> SecurityMeasures,
+    int LiveCases, int PurgedCases, int Authorisations, string Notice);
+
+public sealed record RecordsOfProcessingDto(DateTimeOffset GeneratedAt, List<ProcessingRecordDto> Records);
+
+public sealed record CaseCountDto(string SubmittingMemberId, string ReceivingMemberId, string Status, int Count);
+
+public sealed record CaseMetadataDto(DateTimeOffset GeneratedAt, List<CaseCountDto> Counts, int Overdue, int PurgesDue, int PurgesDueWithinWeek, int Purged);
+
+public sealed record AuditVerificationDto(bool Intact, long Entries, long? FirstBrokenSequence);
+
+public sealed record JobRunDto(DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, double? DurationMs, int ItemsProcessed, bool Failed, string? Error, string Node);
+
+public sealed record JobDto(string Name, double? IntervalSeconds, DateTimeOffset? NextRunAt, JobRunDto? LastRun, int RunsLast24Hours, int FailuresLast24Hours);
+
+public sealed record ExposedCaseDto(
+    Guid CaseId, string? SubmittingMemberId, string? ReceivingMemberId, bool Read, bool Changed, List<string> Actions,
+    List<string> Categories, bool Purged, int Subjects);
+
+public sealed record BreachAssessmentDto(
+    Guid Id, string ActorId, DateTimeOffset From, DateTimeOffset To, string? Description, DateTimeOffset OpenedAt, DateTimeOffset DeadlineAt,
+    List<ExposedCaseDto> Cases, List<string> Categories, int DataSubjects, int Records, List<string> MembersToInform, List<string> Subjects);
+
+public sealed record BreachNotificationDraftDto(
+    Guid AssessmentId, DateTimeOffset OpenedAt, DateTimeOffset DeadlineAt, string Nature, List<string> CategoriesOfData,
+    int ApproximateDataSubjects, int ApproximateRecords, List<string> MembersToInform, string LikelyConsequences,
+    List<string> MeasuresTaken, List<string> MeasuresProposed, string Contact);

@@ -112,6 +112,56 @@ public sealed class ExchangeApi(HttpClient http)
     public Task<ApiResult<WebhookDeliveryDto>> RedeliverAsync(Guid id, CancellationToken ct) =>
         SendAsync<WebhookDeliveryDto>(HttpMethod.Post, $"webhook-deliveries/{id}/redeliver", null, ct);
 
+    public Task<ApiResult<List<DataSubjectRequestDto>>> DataSubjectRequestsAsync(CancellationToken ct) =>
+        SendAsync<List<DataSubjectRequestDto>>(HttpMethod.Get, "data-subject-requests", null, ct);
+
+    /// <summary>The person's identifiers travel in the body, never in the request line.</summary>
+    public Task<ApiResult<DataSubjectFindingsDto>> OpenDataSubjectRequestAsync(object body, CancellationToken ct) =>
+        SendAsync<DataSubjectFindingsDto>(HttpMethod.Post, "data-subject-requests", body, ct);
+
+    public Task<ApiResult<DataSubjectFindingsDto>> DataSubjectRequestAsync(Guid id, CancellationToken ct) =>
+        SendAsync<DataSubjectFindingsDto>(HttpMethod.Get, $"data-subject-requests/{id}", null, ct);
+
+    /// <summary>An action on a request: extension, rectification, restriction, lift or erasure.</summary>
+    public Task<ApiResult<Raw>> DataSubjectActionAsync(Guid id, string action, object? body, CancellationToken ct) =>
+        SendAsync<Raw>(HttpMethod.Post, $"data-subject-requests/{id}/{action}", body ?? new { }, ct);
+
+    public Task<ApiResult<RecordsOfProcessingDto>> RecordsOfProcessingAsync(CancellationToken ct) =>
+        SendAsync<RecordsOfProcessingDto>(HttpMethod.Get, "records-of-processing?format=json", null, ct);
+
+    public Task<ApiResult<CaseMetadataDto>> CaseMetadataAsync(CancellationToken ct) =>
+        SendAsync<CaseMetadataDto>(HttpMethod.Get, "case-metadata", null, ct);
+
+    public Task<ApiResult<AuditVerificationDto>> VerifyAuditAsync(CancellationToken ct) =>
+        SendAsync<AuditVerificationDto>(HttpMethod.Get, "audit/verify", null, ct);
+
+    public Task<ApiResult<List<JobDto>>> JobsAsync(CancellationToken ct) =>
+        SendAsync<List<JobDto>>(HttpMethod.Get, "jobs", null, ct);
+
+    public Task<ApiResult<BreachAssessmentDto>> OpenBreachAssessmentAsync(object body, CancellationToken ct) =>
+        SendAsync<BreachAssessmentDto>(HttpMethod.Post, "breach-assessments", body, ct);
+
+    public Task<ApiResult<BreachAssessmentDto>> BreachAssessmentAsync(Guid id, CancellationToken ct) =>
+        SendAsync<BreachAssessmentDto>(HttpMethod.Get, $"breach-assessments/{id}", null, ct);
+
+    public Task<ApiResult<BreachNotificationDraftDto>> BreachNotificationAsync(Guid id, CancellationToken ct) =>
+        SendAsync<BreachNotificationDraftDto>(HttpMethod.Get, $"breach-assessments/{id}/notification", null, ct);
+
+    /// <summary>A file the API produces (an export), passed through as it came: bytes, content type and file name.</summary>
+    public async Task<ApiResult<Download>> DownloadAsync(string path, CancellationToken ct)
+    {
+        using var response = await http.GetAsync(path, ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            return new ApiResult<Download>(null, (int)response.StatusCode, ApiProblem.FromBody(response.StatusCode, await response.Content.ReadAsStringAsync(ct)));
+        }
+
+        var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+        var type = response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream";
+        var name = response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"');
+        return new ApiResult<Download>(new Download(bytes, type, name), (int)response.StatusCode, null);
+    }
+
     private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct, Action<HttpRequestMessage>? configure = null)
     {
         using var request = new HttpRequestMessage(method, path);

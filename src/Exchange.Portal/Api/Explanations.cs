@@ -32,6 +32,12 @@ public static class Explanations
                 "The agreement or the customer's region restriction does not allow it; ask the legal team or the customer."),
             "personal_data_in_free_text" => new($"The summary, description or log excerpt contains personal data (such as an e-mail address or phone number), and {them} refuses such text rather than redacting it.",
                 "Remove the personal data from the free text and send again."),
+            "case_restricted" => new("A data-subject request restricts this case: nothing new is shared on it until the restriction is lifted.",
+                "Ask your privacy officer whether the restriction can be lifted."),
+            "data_subject_request_right" => new(problem.Detail ?? "This request is for another right than the action you chose.",
+                "Open a request for the right the person asked for."),
+            "data_subject_request_state" => new(problem.Detail ?? "This request is not in a state that allows this action.",
+                "Reload the request to see its current state."),
             _ => problem.Status switch
             {
                 400 => new("Some of the values are not valid.", "Correct the fields marked below and send again."),

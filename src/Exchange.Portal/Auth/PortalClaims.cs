@@ -24,6 +24,7 @@ public static class PortalAuth
     public const string IdentityHttpClient = "identity";
 
     public const string EngineerPolicy = "engineer";
+    public const string OperatorPolicy = "operator";
     public const string MemberAdminPolicy = "member-admin";
     public const string LegalAdminPolicy = "legal-admin";
     public const string PrivacyPolicy = "privacy-officer";
