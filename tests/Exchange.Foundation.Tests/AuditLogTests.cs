@@ -353,8 +353,9 @@ public sealed class AuditLogTests
         {
             // The schema as it was before decision 0208, with a chain the old appender wrote under its lock.
             var migrations = db.Database.GetMigrations().ToList();
-            Assert.EndsWith("_AuditSequencer", migrations[^1], StringComparison.Ordinal);
-            await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(migrations[^2]);
+            var sequencer = migrations.FindIndex(m => m.EndsWith("_AuditSequencer", StringComparison.Ordinal));
+            Assert.True(sequencer > 0, "no AuditSequencer migration");
+            await db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(migrations[sequencer - 1]);
             var previous = AuditLog.Genesis;
             var start = new DateTime(2026, 11, 20, 9, 0, 0, DateTimeKind.Utc);
             for (long sequence = 1; sequence <= 3; sequence++)
