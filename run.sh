@@ -110,7 +110,8 @@ Demo sign-ins (password for all: Demo-Passw0rd!)
   acme engineer alice@acme.example       acme admin adam@acme.example
   globex engineer gina@globex.example    globex admin greg@globex.example
   initech engineer ivan@initech.example  initech admin irene@initech.example
-  legal admin lena@exchange.example      privacy officer piet@exchange.example
+  acme privacy officer paula@acme.example  globex petra@globex.example  initech pavel@initech.example
+  legal admin lena@exchange.example      operator privacy officer piet@exchange.example
   operator oscar@exchange.example       operator admin olga@exchange.example
 Demo API clients (client credentials)
   acme-crm / dev-acme-crm-secret   globex-crm / dev-globex-crm-secret   initech-crm / dev-initech-crm-secret

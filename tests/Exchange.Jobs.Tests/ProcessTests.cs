@@ -144,6 +144,37 @@ public sealed class ProcessTests
     }
 
     [Fact]
+    public async Task A_node_that_finds_a_dead_nodes_lock_on_a_recurring_job_starts_anyway_and_registers_it_once_the_lock_lapses()
+    {
+        if (TestDatabase.CurrentProvider != DatabaseProvider.Postgres)
+        {
+            return;
+        }
+
+        await using var database = await TestDatabase.CreateAsync();
+        await database.MigrateAsync();
+        // What a node killed while writing the Purge definition leaves: Hangfire's lock row, with no one
+        // to release it before the storage's DistributedLockTimeout (one minute) lets others take it.
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO hangfire.lock(resource, updatecount, acquired) VALUES ('hangfire:lock:recurring-job:Purge', 0, now() at time zone 'utc')";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using var jobs = ServiceProcess.Start(database, Settings);
+        await TestData.EventuallyAsync(async () => (await jobs.ReadinessAsync(), jobs.HasExited), s => s.Item1 == 200 || s.HasExited,
+            TimeSpan.FromSeconds(90), "ready despite the lock", jobs);
+        Assert.False(jobs.HasExited, jobs.LastLines);
+
+        await using var check = database.CreateContext();
+        await TestData.EventuallyAsync(() => check.JobRuns.CountAsync(r => r.JobName == "Purge" && !r.Failed), n => n > 0,
+            TimeSpan.FromSeconds(150), "a Purge run once the lock lapsed", jobs);
+        Assert.Contains("locked by another node", jobs.LastLines, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_process_killed_in_the_middle_of_purging_and_delivering_leaves_nothing_half_done_and_the_survivor_finishes_in_bounded_time()
     {
         if (TestDatabase.CurrentProvider != DatabaseProvider.Postgres)

@@ -60,7 +60,9 @@ internal sealed class JobsServer(IServiceProvider services, SchedulerOptions opt
 /// Keeps the recurring jobs in the storage in step with configuration at start, and runs each once
 /// at start (a node that was down catches up at once, not at the next occurrence). Nodes starting
 /// together write the same definitions, which Hangfire serialises, and each job's work is claimed,
-/// so a run started by two nodes does it once.
+/// so a run started by two nodes does it once. A definition whose lock is held (by a node killed while
+/// it held it: Hangfire's lock outlives its holder until `DistributedLockTimeout`) does not stop the
+/// start: the stored definition keeps running, and this node writes its own once the lock is free.
 /// </summary>
 internal sealed class RecurringJobsRegistration(
     IServiceProvider services,
@@ -68,6 +70,10 @@ internal sealed class RecurringJobsRegistration(
     IOptions<SchedulerOptions> options,
     ILogger<RecurringJobsRegistration> logger) : IHostedService
 {
+    private static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(5);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _retrying = Task.CompletedTask;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         if (!options.Value.Enabled)
@@ -89,32 +95,75 @@ internal sealed class RecurringJobsRegistration(
         }
 
         var manager = new RecurringJobManager(storage);
-        foreach (var job in jobs)
+        var locked = jobs.Where(job => !TryRegister(manager, job)).ToList();
+        if (locked.Count > 0)
         {
-            var cron = JobSchedule.ToCron(job.Options(services).Interval);
-            var method = job.JobType.GetMethod(nameof(ExchangeJob.ExecuteAsync))!;
-            try
-            {
-                manager.AddOrUpdate(job.Name, new Hangfire.Common.Job(job.JobType, method, CancellationToken.None), cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-                if (job.Options(services).RunAtStart)
-                {
-                    manager.Trigger(job.Name);
-                }
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Most likely the schema: a running service never creates it (docs/decisions/0301).
-                throw new InvalidOperationException(
-                    "Hangfire's job storage cannot be used; is its schema installed? Run the migrate step (`Exchange.Api migrate`).", ex);
-            }
-
-            logger.LogInformation("Recurring job {Job}: {Cron}", job.Name, cron);
+            _retrying = RetryAsync(manager, locked, _stopping.Token);
         }
 
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _retrying.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+    }
+
+    /// <summary>Writes the job's definition (and triggers it at start); false while its lock is held elsewhere.</summary>
+    private bool TryRegister(RecurringJobManager manager, JobDefinition job)
+    {
+        var cron = JobSchedule.ToCron(job.Options(services).Interval);
+        var method = job.JobType.GetMethod(nameof(ExchangeJob.ExecuteAsync))!;
+        try
+        {
+            manager.AddOrUpdate(job.Name, new Hangfire.Common.Job(job.JobType, method, CancellationToken.None), cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+            if (job.Options(services).RunAtStart)
+            {
+                manager.Trigger(job.Name);
+            }
+        }
+        catch (Exception ex) when (IsLockTimeout(ex))
+        {
+            logger.LogWarning("Recurring job {Job}: its definition is locked by another node (perhaps one that stopped without releasing it); trying again every {Retry}", job.Name, RetryEvery);
+            return false;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Most likely the schema: a running service never creates it (docs/decisions/0301).
+            throw new InvalidOperationException(
+                "Hangfire's job storage cannot be used; is its schema installed? Run the migrate step (`Exchange.Api migrate`).", ex);
+        }
+
+        logger.LogInformation("Recurring job {Job}: {Cron}", job.Name, cron);
+        return true;
+    }
+
+    private async Task RetryAsync(RecurringJobManager manager, List<JobDefinition> locked, CancellationToken stopping)
+    {
+        while (locked.Count > 0 && !stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(RetryEvery, stopping);
+                locked.RemoveAll(job => TryRegister(manager, job));
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The database away for a while: the stored definitions run meanwhile; try again.
+                logger.LogWarning("Recurring job registration failed: {Error}", ex.GetType().Name);
+            }
+        }
+    }
+
+    private static bool IsLockTimeout(Exception ex) =>
+        ex is Hangfire.Storage.DistributedLockTimeoutException or Hangfire.PostgreSql.PostgreSqlDistributedLockException
+        || ex.InnerException is { } inner && IsLockTimeout(inner);
 }
 
 /// <summary>Hangfire logs through one process-wide provider; this one outlives a host that is gone (tests start many).</summary>
