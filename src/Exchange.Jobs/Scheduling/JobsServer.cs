@@ -104,11 +104,12 @@ internal sealed class RecurringJobsRegistration(
         return Task.CompletedTask;
     }
 
+    // Hosts may call this more than once (a test host stops, then disposes): the source is only ever
+    // cancelled, never disposed (it holds no timer), so a second call is harmless.
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
         await _retrying.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _stopping.Dispose();
     }
 
     /// <summary>Writes the job's definition (and triggers it at start); false while its lock is held elsewhere.</summary>
