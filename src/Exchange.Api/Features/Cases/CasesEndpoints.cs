@@ -61,6 +61,8 @@ public static class CasesEndpoints
             .Describe("provideCaseInformation", "Answer the receiver's question", "The submitter answers; the case returns to submitted. Requires If-Match.");
         group.MapPost("/{id:guid}/resolve", Resolve).RequireAuthorization(ApiPolicies.CasesWrite).Validated<ResolveRequest>()
             .Describe("resolveCase", "Resolve a case", "The receiver records the steps taken and the conclusion; the retention clock starts. Requires If-Match.");
+        group.MapPost("/{id:guid}/withdraw", Withdraw).RequireAuthorization(ApiPolicies.CasesWrite)
+            .Describe("withdrawCase", "Withdraw a request", "The submitter withdraws an open request it no longer needs help with: the case concludes as `withdrawn`, the retention clock starts, and the receiver is told (`case.withdrawn` webhook and e-mail). Requires If-Match; a second withdrawal is a 409 `invalid_transition`.");
         group.MapGet("/{id:guid}/notes", ListNotes).RequireAuthorization(ApiPolicies.CasesRead)
             .Describe("listCaseNotes", "List a case's notes", "The notes both members added, oldest first.");
         group.MapPost("/{id:guid}/notes", AddNote).RequireAuthorization(ApiPolicies.CasesWrite).Validated<NoteRequest>()
@@ -349,7 +351,7 @@ public static class CasesEndpoints
             }, cancellationToken);
             s.Db.OutboxMessages.Add(CaseEvents.ForCase(CaseEvents.Created, collaboration, now));
             ETags.Set(s.Http, collaboration);
-            return TypedResults.Created(location, CaseDto.From(collaboration));
+            return TypedResults.Created(location, CaseViews.For(collaboration, caller));
         }, cancellationToken);
     }
 
@@ -432,7 +434,7 @@ public static class CasesEndpoints
         await s.Audit.AppendAsync(caller.Actor, "case.read", "case", id.ToString(), id, new { replay = true }, cancellationToken);
         s.Http.Response.Headers["Idempotent-Replayed"] = "true";
         ETags.Set(s.Http, collaboration);
-        return TypedResults.Created(previous.Location, CaseDto.From(collaboration));
+        return TypedResults.Created(previous.Location, CaseViews.For(collaboration, caller));
     }
 
     // ---- read ----
@@ -455,7 +457,7 @@ public static class CasesEndpoints
 
             await s.Audit.AppendAsync(caller.Actor, "case.read", "case", id.ToString(), id, cancellationToken: cancellationToken);
             ETags.Set(s.Http, collaboration!);
-            return TypedResults.Ok(CaseDto.From(collaboration!));
+            return TypedResults.Ok(await CaseViews.ForAsync(s.Db, collaboration!, caller, cancellationToken));
         }, cancellationToken);
     }
 
@@ -466,6 +468,7 @@ public static class CasesEndpoints
         {
             c.ReceiverCaseReference = body?.ReceiverCaseReference;
             c.ReceiverInitials = caller.Initials;
+            c.AcceptedBy = caller.ActorId;
         }, cancellationToken);
 
     private static Task<Results<Ok<CaseDto>, ProblemHttpResult>> Reject(Guid id, RejectRequest body, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken) =>
@@ -489,6 +492,9 @@ public static class CasesEndpoints
             c.StepsTaken = text["stepsTaken"];
             c.Conclusion = text["conclusion"];
         }, cancellationToken);
+
+    private static Task<Results<Ok<CaseDto>, ProblemHttpResult>> Withdraw(Guid id, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken) =>
+        ChangeAsync(id, CaseAction.Withdraw, caller, s, [], (_, _) => { }, cancellationToken);
 
     /// <summary>
     /// The one path of a member's state change: need-to-know (404), role (403), If-Match (428/412),
@@ -563,7 +569,7 @@ public static class CasesEndpoints
         }
 
         ETags.Set(s.Http, changed!);
-        return TypedResults.Ok(CaseDto.From(changed!));
+        return TypedResults.Ok(await CaseViews.ForAsync(s.Db, changed!, caller, cancellationToken));
     }
 
     // ---- notes ----
@@ -701,6 +707,7 @@ public static class CasesEndpoints
         AuthorMemberId = caller.MemberId,
         AuthorId = caller.ActorId,
         AuthorInitials = caller.Initials,
+        AuthorName = caller.Name,
         Kind = kind,
         Body = body,
         CreatedAt = now,
