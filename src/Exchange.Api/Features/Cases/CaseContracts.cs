@@ -79,7 +79,14 @@ public sealed record PurgeReceiptLineDto(string MemberId, DateTime ConfirmedAt);
 /// <summary>A line of a case list. Operator staff get the same shape without the summary: metadata, not content.</summary>
 public sealed record CaseSummaryDto(
     Guid Id, string SubmittingMemberId, string ReceivingMemberId, int? Severity, CaseStatus Status, string? SubmitterCaseReference,
-    string? ReceiverCaseReference, string? Summary, DateTime CreatedAt, DateTime UpdatedAt, DateTime? ResponseDueAt, DateTime? ConcludedAt);
+    string? ReceiverCaseReference, string? Summary, DateTime CreatedAt, DateTime UpdatedAt, DateTime? ResponseDueAt, DateTime? ConcludedAt)
+{
+    /// <summary>When the receiver first answered (accepted, rejected or asked), kept after the purge; null before.</summary>
+    public DateTime? RespondedAt { get; init; }
+
+    /// <summary>Whether that first answer came by the response deadline then running; null before it.</summary>
+    public bool? RespondedInTime { get; init; }
+}
 
 public sealed record CasePage(IReadOnlyList<CaseSummaryDto> Items, string? NextCursor);
 

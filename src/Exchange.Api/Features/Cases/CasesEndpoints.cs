@@ -142,6 +142,7 @@ public static class CasesEndpoints
             .Select(c => new
             {
                 c.Id, c.SubmittingMemberId, c.ReceivingMemberId, c.Severity, c.Status, c.CreatedAt, c.UpdatedAt, c.ResponseDueAt, c.ConcludedAt,
+                c.RespondedAt, c.RespondedInTime,
                 Version = EF.Property<int>(c, CaseContentInterceptor.VersionProperty),
                 SubmitterReference = metadataOnly ? null : c.SubmitterCaseReference,
                 ReceiverReference = metadataOnly ? null : c.ReceiverCaseReference,
@@ -175,7 +176,11 @@ public static class CasesEndpoints
             }
 
             items.Add(new CaseSummaryDto(r.Id, r.SubmittingMemberId, r.ReceivingMemberId, r.Severity, r.Status,
-                submitterReference, receiverReference, summary, r.CreatedAt, r.UpdatedAt, r.ResponseDueAt, r.ConcludedAt));
+                submitterReference, receiverReference, summary, r.CreatedAt, r.UpdatedAt, r.ResponseDueAt, r.ConcludedAt)
+            {
+                RespondedAt = r.RespondedAt,
+                RespondedInTime = r.RespondedInTime,
+            });
         }
 
         var next = rows.Count > size ? KeysetCursor.Encode(items[^1].Id) : null;
@@ -203,7 +208,12 @@ public static class CasesEndpoints
 
         var rows = await query.OrderByDescending(t => t.CaseId).Take(size + 1).ToListAsync(cancellationToken);
         var items = rows.Take(size).Select(t => new CaseSummaryDto(t.CaseId, t.SubmittingMemberId, t.ReceivingMemberId, null, CaseStatus.Purged,
-            null, null, metadataOnly ? null : t.Summary, t.OpenedAt, t.PurgedAt, null, t.ConcludedAt)).ToList();
+            null, null, metadataOnly ? null : t.Summary, t.OpenedAt, t.PurgedAt, null, t.ConcludedAt)
+        {
+            // Metadata the tombstone keeps, so a member's counts of answers in time survive the purge.
+            RespondedAt = t.RespondedAt,
+            RespondedInTime = t.RespondedInTime,
+        }).ToList();
         var next = rows.Count > size ? KeysetCursor.Encode(items[^1].Id) : null;
 
         await s.Audit.InTransactionAsync(() => s.Audit.AppendAsync(caller.Actor, metadataOnly ? "case.metadata_listed" : "case.listed", "case", null,
