@@ -14,8 +14,7 @@ public sealed class CaseWorkBrowserTests(PortalBrowser browser) : IClassFixture<
 {
     private string Portal => browser.Services.PortalUrl;
 
-    // Until the shared axe check lands in main: the screenshot only.
-    private static Task CheckAsync(IPage page, string state) => PortalBrowser.ScreenshotAsync(page, state);
+    private static Task CheckAsync(IPage page, string state) => PortalBrowser.CheckAsync(page, state);
 
     [Fact]
     public async Task A_receiver_accepts_sees_who_owns_the_case_and_who_wrote_each_note_and_reads_a_trail_of_changes()
