@@ -29,9 +29,9 @@ public sealed class CaseWorkBrowserTests(PortalBrowser browser) : IClassFixture<
             // The buttons are the API's allowedActions for the receiver of a submitted case: no withdrawal, no answer.
             var actions = page.GetByRole(AriaRole.Complementary, new() { Name = "Actions" });
             await Expect(actions.GetByRole(AriaRole.Button, new() { Name = "Accept" })).ToBeVisibleAsync();
-            await Expect(actions.GetByText("Ask the submitter for information")).ToBeVisibleAsync();
-            await Expect(actions.GetByText("Reject", new() { Exact = true })).ToBeVisibleAsync();
-            await Expect(actions.GetByText("Withdraw this request")).ToHaveCountAsync(0);
+            await Expect(actions.Locator("summary", new() { HasText = "Ask the submitter for information" })).ToBeVisibleAsync();
+            await Expect(actions.Locator("summary", new() { HasText = "Reject" })).ToBeVisibleAsync();
+            await Expect(actions.Locator("summary", new() { HasText = "Withdraw this request" })).ToHaveCountAsync(0);
             await Expect(page.Locator("#people")).ToContainTextAsync("once globex accepts the request");
             await CheckAsync(page, "item3-receiver-submitted");
 
@@ -101,7 +101,7 @@ public sealed class CaseWorkBrowserTests(PortalBrowser browser) : IClassFixture<
             await Expect(actions.GetByRole(AriaRole.Button, new() { Name = "Accept" })).ToHaveCountAsync(0);
             var confirm = actions.GetByRole(AriaRole.Button, new() { Name = "Yes, withdraw the request" });
             await Expect(confirm).ToBeHiddenAsync();
-            await actions.GetByText("Withdraw this request").ClickAsync();
+            await actions.Locator("summary", new() { HasText = "Withdraw this request" }).ClickAsync();
             await Expect(confirm).ToBeVisibleAsync();
             await Expect(actions).ToContainTextAsync("globex is told");
             await CheckAsync(page, "item6-withdraw-confirmation");
