@@ -391,7 +391,7 @@ public static class CasesEndpoints
     }
 
     private static ProblemHttpResult? CanSubmit(Caller caller) =>
-        caller.IsOperator || !caller.HasScope(Scopes.CasesWrite) || !Caller.IsEngineer(caller)
+        caller.IsOperator || !caller.MayChangeCases
             ? Problems.Forbidden("Only a member's engineers and systems open cases.")
             : null;
 
@@ -530,7 +530,7 @@ public static class CasesEndpoints
                     return (Problems.NotFound(), null);
                 }
 
-                if (!caller.HasScope(Scopes.CasesWrite) || !Caller.IsEngineer(caller))
+                if (!caller.MayChangeCases)
                 {
                     return (Problems.Forbidden("Only a member's engineers and systems change cases."), null);
                 }
@@ -614,7 +614,7 @@ public static class CasesEndpoints
                     return Problems.NotFound();
                 }
 
-                if (!caller.HasScope(Scopes.CasesWrite) || !Caller.IsEngineer(caller))
+                if (!caller.MayChangeCases)
                 {
                     return Problems.Forbidden("Only a member's engineers and systems write notes.");
                 }
