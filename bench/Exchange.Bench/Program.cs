@@ -18,7 +18,8 @@ using Npgsql;
 //   --out <file>     where the JSON goes (default bench/results/<provider>-<time>.json)
 //   --cases a,b,c    inbox sizes (default 10000,100000,1000000; smoke 100,300); the largest is then purged
 //   --profile        samples the Api's CPU with perf during submission at the most clients, the no-op and the
-//                    largest inbox's first page (CpuProfile.cs), and prints where it went
+//                    largest inbox's first page, and the Jobs service's during the purge (CpuProfile.cs),
+//                    and prints where it went
 var smoke = args.Contains("--smoke");
 var profiling = args.Contains("--profile");
 var outIndex = Array.IndexOf(args, "--out");
@@ -48,10 +49,10 @@ await using var services = new ExchangeServices(new Dictionary<string, string>
     ["DOTNET_EnableWriteXorExecute"] = profiling ? "0" : "1",
 }, identityAndApiOnly: true);
 var cpuProfiles = new List<CpuProfile>();
-(string Name, int ProcessId) Api() => services.Processes.Single(p => p.Name == "Exchange.Api");
-async Task<Measurement> ProfiledAsync(bool here, string figure, TimeSpan length, Func<Task<Measurement>> run)
+(string Name, int ProcessId) Service(string name) => services.Processes.Single(p => p.Name == name);
+async Task<Measurement> ProfiledAsync(bool here, string figure, TimeSpan length, Func<Task<Measurement>> run, string service = "Exchange.Api")
 {
-    var (result, cpu) = await CpuProfiler.DuringAsync(profiling && here, figure, Api(), length, run);
+    var (result, cpu) = await CpuProfiler.DuringAsync(profiling && here, figure, Service(service), length, run);
     if (cpu is not null)
     {
         cpuProfiles.Add(cpu);
@@ -211,7 +212,9 @@ while (waitedFor.Elapsed < TimeSpan.FromSeconds(60) && await seeding.TombstonesA
 }
 
 var purgeClock = System.Diagnostics.Stopwatch.StartNew();
-var during = await Load.RunAsync($"case submission during the purge", pageClients, duration, Submit(token));
+// With --profile, the Jobs service's CPU while it purges (the Api's is the submissions' own).
+var during = await ProfiledAsync(true, "the purge, with submissions meanwhile", duration,
+    () => Load.RunAsync($"case submission during the purge", pageClients, duration, Submit(token)), "Exchange.Jobs");
 var after = await seeding.TombstonesAsync();
 var purged = new Measurement($"purge: cases tombstoned, {due:N0} due", 1, (after - before) / purgeClock.Elapsed.TotalSeconds, double.NaN, double.NaN, after - before, 0);
 rows.Add(new Row(purged, null, null, ">= 5,000 cases/s"));
