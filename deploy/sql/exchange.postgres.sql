@@ -1517,3 +1517,56 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130194225_CaseWithdrawalOwnersNoteAuthors') THEN
+    ALTER TABLE tombstones ADD "RespondedAt" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130194225_CaseWithdrawalOwnersNoteAuthors') THEN
+    ALTER TABLE tombstones ADD "RespondedInTime" boolean;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130194225_CaseWithdrawalOwnersNoteAuthors') THEN
+    ALTER TABLE cases ADD "AcceptedBy" character varying(200);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130194225_CaseWithdrawalOwnersNoteAuthors') THEN
+    ALTER TABLE cases ADD "RespondedAt" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130194225_CaseWithdrawalOwnersNoteAuthors') THEN
+    ALTER TABLE cases ADD "RespondedInTime" boolean;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130194225_CaseWithdrawalOwnersNoteAuthors') THEN
+    ALTER TABLE case_notes ADD "AuthorName" text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130194225_CaseWithdrawalOwnersNoteAuthors') THEN
+    INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
+    VALUES ('20261130194225_CaseWithdrawalOwnersNoteAuthors', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

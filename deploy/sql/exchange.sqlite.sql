@@ -792,3 +792,21 @@ VALUES ('20261130180310_MailNotifications', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+ALTER TABLE "tombstones" ADD "RespondedAt" TEXT NULL;
+
+ALTER TABLE "tombstones" ADD "RespondedInTime" INTEGER NULL;
+
+ALTER TABLE "cases" ADD "AcceptedBy" TEXT NULL;
+
+ALTER TABLE "cases" ADD "RespondedAt" TEXT NULL;
+
+ALTER TABLE "cases" ADD "RespondedInTime" INTEGER NULL;
+
+ALTER TABLE "case_notes" ADD "AuthorName" TEXT NULL;
+
+INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
+VALUES ('20261130194216_CaseWithdrawalOwnersNoteAuthors', '10.0.15');
+
+COMMIT;
+

@@ -1678,3 +1678,64 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130194235_CaseWithdrawalOwnersNoteAuthors'
+)
+BEGIN
+    ALTER TABLE [tombstones] ADD [RespondedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130194235_CaseWithdrawalOwnersNoteAuthors'
+)
+BEGIN
+    ALTER TABLE [tombstones] ADD [RespondedInTime] bit NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130194235_CaseWithdrawalOwnersNoteAuthors'
+)
+BEGIN
+    ALTER TABLE [cases] ADD [AcceptedBy] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130194235_CaseWithdrawalOwnersNoteAuthors'
+)
+BEGIN
+    ALTER TABLE [cases] ADD [RespondedAt] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130194235_CaseWithdrawalOwnersNoteAuthors'
+)
+BEGIN
+    ALTER TABLE [cases] ADD [RespondedInTime] bit NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130194235_CaseWithdrawalOwnersNoteAuthors'
+)
+BEGIN
+    ALTER TABLE [case_notes] ADD [AuthorName] nvarchar(max) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130194235_CaseWithdrawalOwnersNoteAuthors'
+)
+BEGIN
+    INSERT INTO [__ef_migrations] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130194235_CaseWithdrawalOwnersNoteAuthors', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

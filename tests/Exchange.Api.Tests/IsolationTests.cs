@@ -19,6 +19,7 @@ public sealed class IsolationTests(ApiFixture hosts) : IClassFixture<ApiFixture>
         ("POST", "/request-information", new { question = "q" }),
         ("POST", "/provide-information", new { answer = "a" }),
         ("POST", "/resolve", new { stepsTaken = "s", conclusion = "c" }),
+        ("POST", "/withdraw", null),
         ("GET", "/notes", null),
         ("POST", "/notes", new { body = "n" }),
         ("GET", "audit", null),

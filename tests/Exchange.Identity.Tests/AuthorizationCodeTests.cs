@@ -38,6 +38,8 @@ public sealed class AuthorizationCodeTests(IdentityServerFixture fixture) : ICla
         Assert.Equal([Roles.Engineer], access.Claims.Where(c => c.Type == "role").Select(c => c.Value));
         // An engineer asked for the operator scope too: a user never gets more than the roles allow.
         Assert.Equal("openid profile email offline_access cases:read", access.GetClaim("scope").Value);
+        // The API shows who wrote a note (name and initials): the person's name travels in the access token.
+        Assert.Equal("Alice Archer", access.GetClaim("name").Value);
 
         var id = new JsonWebToken(body.GetProperty("id_token").GetString());
         Assert.Equal("JWT", id.Typ);

@@ -75,7 +75,7 @@ public sealed class MailTests
             .SelectMany(m => m.To.Mailboxes.Select(a => a.Address)).Order().ToArray();
 
     [Fact]
-    public async Task A_new_request_mails_the_receivers_active_engineers_a_passed_deadline_both_sides_and_a_data_subject_request_the_other_side_with_no_case_data()
+    public async Task A_new_request_and_a_withdrawal_mail_the_receivers_active_engineers_a_passed_deadline_both_sides_and_a_data_subject_request_the_other_side_with_no_case_data()
     {
         await using var database = await TestDatabase.CreateAsync();
         await database.MigrateAsync();
@@ -86,6 +86,7 @@ public sealed class MailTests
             collaboration = await SeedAsync(db);
             db.OutboxMessages.Add(CaseEvents.ForCase(CaseEvents.Created, collaboration, DateTime.UtcNow));
             db.OutboxMessages.Add(CaseEvents.ForCase(CaseEvents.DeadlinePassed, collaboration, DateTime.UtcNow));
+            db.OutboxMessages.Add(CaseEvents.ForCase(CaseEvents.Withdrawn, collaboration, DateTime.UtcNow));
             // globex answered a data-subject request on the case: acme, the other member, is told.
             db.OutboxMessages.Add(CaseEvents.ForDataSubjectRequest(collaboration.Id, "acme", "erasure", DateTime.UtcNow));
             // Not a mailed event, and an event too old to be worth a mail.
@@ -97,12 +98,15 @@ public sealed class MailTests
         await using var factory = new JobsFactory(database, Settings(inbox.Port));
         _ = factory.Services;
         await using var check = database.CreateContext();
-        await TestData.EventuallyAsync(() => check.MailNotifications.CountAsync(n => n.Status == MailStatus.Sent), n => n == 4, Patience, "four mails sent");
+        await TestData.EventuallyAsync(() => check.MailNotifications.CountAsync(n => n.Status == MailStatus.Sent), n => n == 5, Patience, "five mails sent");
 
         Assert.Equal(["gina@globex.example"], Recipients(inbox, "New collaboration request from"));
         Assert.Equal(["alice@acme.example", "gina@globex.example"], Recipients(inbox, "A collaboration request passed its response deadline"));
         Assert.Equal(["alice@acme.example"], Recipients(inbox, "A data-subject request concerns a shared case"));
-        Assert.Equal(4, inbox.Messages.Count);
+        // The submitter withdrew its request: the receiver's engineers are told, the submitter is not.
+        Assert.Equal(["gina@globex.example"], inbox.Messages.Where(m => (m.Subject ?? "").EndsWith(" withdrew a collaboration request", StringComparison.Ordinal))
+            .SelectMany(m => m.To.Mailboxes.Select(a => a.Address)).ToArray());
+        Assert.Equal(5, inbox.Messages.Count);
         var created = inbox.Messages.Single(m => (m.Subject ?? "").StartsWith("New collaboration request", StringComparison.Ordinal));
         var body = created.TextBody;
         Assert.Contains(collaboration.Id.ToString("D"), body, StringComparison.Ordinal);
@@ -121,8 +125,8 @@ public sealed class MailTests
         // Every mailed event was claimed once; running on sends nothing more.
         Assert.Equal(0, await check.OutboxMessages.CountAsync(m => m.MailedAt == null && m.EventType != CaseEvents.NoteAdded && m.OccurredAt > DateTime.UtcNow.AddDays(-1)));
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Equal(4, inbox.Messages.Count);
-        Assert.Equal(4, await check.MailNotifications.CountAsync());
+        Assert.Equal(5, inbox.Messages.Count);
+        Assert.Equal(5, await check.MailNotifications.CountAsync());
     }
 
     [Fact]

@@ -140,7 +140,7 @@ public sealed class EngineerFlowBrowserTests(PortalBrowser browser) : IClassFixt
             await page.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("The case is resolved.");
             await Expect(page.Locator("#case-state")).ToHaveTextAsync("Resolved");
-            await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Audit trail" })).ToContainTextAsync("accept");
+            await Expect(page.GetByRole(AriaRole.Region, new() { Name = "Audit trail" })).ToContainTextAsync("Accepted");
         }
         finally
         {

@@ -12,6 +12,12 @@ namespace Exchange.Api.Auth;
 /// </summary>
 public sealed record Caller(string MemberId, string ActorId, string? ClientId, IReadOnlySet<string> Roles, IReadOnlySet<string> Scopes, string Initials)
 {
+    /// <summary>The person's display name from the token's `name` claim; null for a machine client.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Whether the caller may change cases at all (scope and role); the lifecycle then says what, per state.</summary>
+    public bool MayChangeCases => HasScope(Core.Identity.Scopes.CasesWrite) && IsEngineer(this);
+
     public const string MemberIdClaim = "member_id";
 
     public bool IsOperator => MemberId == Member.OperatorId;
@@ -41,7 +47,10 @@ public sealed record Caller(string MemberId, string ActorId, string? ClientId, I
         // RFC 9068 says space-separated; some issuers send one claim per scope. Accept both.
         var scopes = user.FindAll("scope").SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
         var clientId = user.FindFirstValue("client_id");
-        return new Caller(member, subject, clientId, roles, scopes, InitialsOf(user.FindFirstValue("name"), clientId ?? subject));
+        var name = user.FindFirstValue("name");
+        // A client-credentials token's subject is the client id; a user's is a Guid. Only a user has a name.
+        name = string.IsNullOrWhiteSpace(name) ? null : name.Trim();
+        return new Caller(member, subject, clientId, roles, scopes, InitialsOf(name, clientId ?? subject)) { Name = name };
     }
 
     /// <summary>The initials kept on a case's tombstone: of the person's name, or of the client id for machine clients.</summary>

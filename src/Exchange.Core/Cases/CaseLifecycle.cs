@@ -11,6 +11,7 @@ public enum CaseAction
     ProvideInformation,
     Resolve,
     AddNote,
+    Withdraw,
     Halt,
 }
 
@@ -28,7 +29,8 @@ public enum CaseSide
 /// also sets the deadline, the conclusion and purge times and a new <see cref="CollaborationCase.Version"/>.
 ///
 /// submitted -> accepted | information_requested | rejected; information_requested -> submitted;
-/// accepted -> resolved; any open state -> halted.
+/// accepted -> resolved; any open state -> withdrawn (by the submitter) | halted (by the system).
+/// <see cref="AllowedActions"/> tells a caller what it may do now, from the same table <see cref="Check"/> uses.
 /// </summary>
 public static class CaseLifecycle
 {
@@ -36,6 +38,29 @@ public static class CaseLifecycle
         memberId == collaboration.SubmittingMemberId ? CaseSide.Submitter
         : memberId == collaboration.ReceivingMemberId ? CaseSide.Receiver
         : null;
+
+    private static readonly CaseStatus[] OpenStates = [CaseStatus.Submitted, CaseStatus.InformationRequested, CaseStatus.Accepted];
+
+    /// <summary>The actions a member's user or system acts with, in the order a page offers them.</summary>
+    public static readonly IReadOnlyList<CaseAction> MemberActions =
+        [CaseAction.Accept, CaseAction.RequestInformation, CaseAction.Reject, CaseAction.ProvideInformation, CaseAction.Resolve, CaseAction.AddNote, CaseAction.Withdraw];
+
+    /// <summary>
+    /// What <paramref name="side"/> may do to the case now, by the same rule <see cref="Check"/> applies:
+    /// the API shows it on the case so that no client re-implements the lifecycle. A caller that may
+    /// not change cases at all (no write scope or role) gets none.
+    /// </summary>
+    public static IReadOnlyList<CaseAction> AllowedActions(CollaborationCase collaboration, CaseSide? side, bool mayChange) =>
+        side is { } s && mayChange ? MemberActions.Where(a => Check(collaboration, a, s) is null).ToList() : [];
+
+    /// <summary>An action's name in the API (`accept`, `request_information`, `withdraw`, ...).</summary>
+    public static string ActionApiName(CaseAction action) => action switch
+    {
+        CaseAction.RequestInformation => "request_information",
+        CaseAction.ProvideInformation => "provide_information",
+        CaseAction.AddNote => "add_note",
+        _ => action.ToString().ToLowerInvariant(),
+    };
 
     /// <summary>Null when <paramref name="side"/> may do <paramref name="action"/> now; otherwise why not.</summary>
     public static Refusal? Check(CollaborationCase collaboration, CaseAction action, CaseSide side)
@@ -47,8 +72,9 @@ public static class CaseLifecycle
             CaseAction.RequestInformation => ([CaseSide.Receiver], [CaseStatus.Submitted]),
             CaseAction.ProvideInformation => ([CaseSide.Submitter], [CaseStatus.InformationRequested]),
             CaseAction.Resolve => ([CaseSide.Submitter, CaseSide.Receiver], [CaseStatus.Accepted]),
-            CaseAction.AddNote => ([CaseSide.Submitter, CaseSide.Receiver], [CaseStatus.Submitted, CaseStatus.InformationRequested, CaseStatus.Accepted]),
-            CaseAction.Halt => ([CaseSide.System], [CaseStatus.Submitted, CaseStatus.InformationRequested, CaseStatus.Accepted]),
+            CaseAction.AddNote => ([CaseSide.Submitter, CaseSide.Receiver], OpenStates),
+            CaseAction.Withdraw => ([CaseSide.Submitter], OpenStates),
+            CaseAction.Halt => ([CaseSide.System], OpenStates),
             _ => throw new ArgumentOutOfRangeException(nameof(action)),
         };
 
@@ -84,6 +110,7 @@ public static class CaseLifecycle
             CaseAction.ProvideInformation => (CaseStatus.Submitted, CaseEvents.InformationProvided),
             CaseAction.Resolve => (CaseStatus.Resolved, CaseEvents.Resolved),
             CaseAction.Halt => (CaseStatus.Halted, CaseEvents.Halted),
+            CaseAction.Withdraw => (CaseStatus.Withdrawn, CaseEvents.Withdrawn),
             CaseAction.AddNote => (collaboration.Status, CaseEvents.NoteAdded),
             _ => throw new ArgumentOutOfRangeException(nameof(action)),
         };
@@ -93,6 +120,13 @@ public static class CaseLifecycle
             collaboration.UpdatedAt = times.Now;
             collaboration.Version = Guid.NewGuid();
             return eventType;
+        }
+
+        // The receiver's first answer, and whether it came by the deadline then running: kept on the tombstone.
+        if (side == CaseSide.Receiver && collaboration.RespondedAt is null && action is CaseAction.Accept or CaseAction.Reject or CaseAction.RequestInformation)
+        {
+            collaboration.RespondedAt = times.Now;
+            collaboration.RespondedInTime = collaboration.ResponseDueAt is not { } due || times.Now <= due;
         }
 
         MoveTo(collaboration, status, times);

@@ -26,7 +26,7 @@ public sealed class CasePurger(ExchangeDbContext db, AuditLog audit, TimeProvide
 {
     public const string AuditAction = "case.purged";
 
-    public static bool IsConcluded(CaseStatus status) => status is CaseStatus.Resolved or CaseStatus.Rejected or CaseStatus.Halted;
+    public static bool IsConcluded(CaseStatus status) => status is CaseStatus.Resolved or CaseStatus.Rejected or CaseStatus.Halted or CaseStatus.Withdrawn;
 
     /// <summary>
     /// Purges up to <paramref name="batchSize"/> concluded cases whose purge is overdue by at least
@@ -41,7 +41,7 @@ public sealed class CasePurger(ExchangeDbContext db, AuditLog audit, TimeProvide
             var now = clock.GetUtcNow().UtcDateTime;
             var dueBefore = now - overdueBy;
             var due = await db.Cases
-                .Where(c => (c.Status == CaseStatus.Resolved || c.Status == CaseStatus.Rejected || c.Status == CaseStatus.Halted)
+                .Where(c => (c.Status == CaseStatus.Resolved || c.Status == CaseStatus.Rejected || c.Status == CaseStatus.Halted || c.Status == CaseStatus.Withdrawn)
                     && c.PurgeDueAt != null && c.PurgeDueAt <= dueBefore)
                 .OrderBy(c => c.PurgeDueAt)
                 .Select(c => c.Id)
@@ -118,7 +118,7 @@ public sealed class CasePurger(ExchangeDbContext db, AuditLog audit, TimeProvide
 
     private IQueryable<CollaborationCase> DueCases(List<Guid> ids, DateTime dueBy) =>
         db.Cases.Where(c => ids.Contains(c.Id)
-            && (c.Status == CaseStatus.Resolved || c.Status == CaseStatus.Rejected || c.Status == CaseStatus.Halted)
+            && (c.Status == CaseStatus.Resolved || c.Status == CaseStatus.Rejected || c.Status == CaseStatus.Halted || c.Status == CaseStatus.Withdrawn)
             && c.PurgeDueAt != null && c.PurgeDueAt <= dueBy);
 
     private async Task<PurgeResult> PurgeInTransactionAsync(IReadOnlyCollection<Guid> caseIds, AuditActor actor, string reason, DateTime now, CancellationToken cancellationToken)
@@ -174,6 +174,8 @@ public sealed class CasePurger(ExchangeDbContext db, AuditLog audit, TimeProvide
                 Conclusion = collaboration.Conclusion,
                 Outcome = collaboration.IsOpen ? CaseStatus.Halted : collaboration.Status,
                 OpenedAt = collaboration.CreatedAt,
+                RespondedAt = collaboration.RespondedAt,
+                RespondedInTime = collaboration.RespondedInTime,
                 ConcludedAt = collaboration.ConcludedAt ?? now,
                 PurgedAt = now,
                 NotificationsSent = 1,

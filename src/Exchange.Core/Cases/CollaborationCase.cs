@@ -9,6 +9,9 @@ public enum CaseStatus
     Resolved,
     Halted,
 
+    /// <summary>The submitter no longer needs the receiver's help; concluded, so the retention clock starts.</summary>
+    Withdrawn,
+
     /// <summary>Never stored on a case: what the API shows for a case whose data has been purged, leaving its tombstone.</summary>
     Purged,
 }
@@ -27,6 +30,8 @@ public sealed class CollaborationCase
     /// <summary>The user or client that opened the case, and the initials kept on the tombstone.</summary>
     public required string OpenedBy { get; init; }
     public required string OpenedByInitials { get; init; }
+    /// <summary>The user or client of the receiver that accepted the case: the receiver's owner of it.</summary>
+    public string? AcceptedBy { get; set; }
     public string? ReceiverInitials { get; set; }
     public List<CaseField> Fields { get; set; } = [];
     public List<WithheldField> WithheldFields { get; set; } = [];
@@ -38,6 +43,12 @@ public sealed class CollaborationCase
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; set; }
     public DateTime? ResponseDueAt { get; set; }
+    /// <summary>
+    /// When the receiver first answered (accepted, rejected or asked a question) and whether that was
+    /// by the deadline then running: metadata the tombstone keeps, so the dashboard counts survive purges.
+    /// </summary>
+    public DateTime? RespondedAt { get; set; }
+    public bool? RespondedInTime { get; set; }
     public DateTime? DeadlineNotifiedAt { get; set; }
     public DateTime? ConcludedAt { get; set; }
     /// <summary>When purge is due: conclusion time plus the shorter of the two members' retentions.</summary>
@@ -84,6 +95,8 @@ public sealed class CaseNote
     public required string AuthorMemberId { get; init; }
     public required string AuthorId { get; init; }
     public required string AuthorInitials { get; init; }
+    /// <summary>The author's display name when a person wrote the note (null for machine clients). Case content: encrypted, purged.</summary>
+    public string? AuthorName { get; set; }
     public NoteKind Kind { get; init; }
     public required string Body { get; set; }
     public DateTime CreatedAt { get; init; }
@@ -103,6 +116,8 @@ public sealed class Tombstone
     public string? Conclusion { get; init; }
     public CaseStatus Outcome { get; init; }
     public DateTime OpenedAt { get; init; }
+    public DateTime? RespondedAt { get; init; }
+    public bool? RespondedInTime { get; init; }
     public DateTime? ConcludedAt { get; init; }
     public DateTime PurgedAt { get; init; }
     public int NotificationsSent { get; set; }

@@ -75,6 +75,7 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
                 break;
             case CaseNote n:
                 n.Body = OpenOrNull(key, n.CaseId, Purpose(n, nameof(n.Body)), n.Body)!;
+                n.AuthorName = OpenOrNull(key, n.CaseId, Purpose(n, nameof(n.AuthorName)), n.AuthorName);
                 break;
         }
 
@@ -97,6 +98,7 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
                 break;
             case CaseNote n:
                 n.Body = null!;
+                n.AuthorName = null;
                 break;
         }
 
@@ -198,7 +200,7 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
             {
                 CollaborationCase => CaseProperties,
                 CaseField => [nameof(CaseField.Value)],
-                _ => [nameof(CaseNote.Body)],
+                _ => [nameof(CaseNote.Body), nameof(CaseNote.AuthorName)],
             };
             var changed = entry.State == EntityState.Added ? all : all.Where(p => entry.Property(p).IsModified).ToArray();
             if (changed.Length == 0)

@@ -191,7 +191,7 @@ public sealed class ContentKeyRotation(
                     {
                         CollaborationCase => CaseContentInterceptor.CaseProperties,
                         CaseField => [nameof(CaseField.Value)],
-                        _ => [nameof(CaseNote.Body)],
+                        _ => [nameof(CaseNote.Body), nameof(CaseNote.AuthorName)],
                     };
                     foreach (var name in properties)
                     {

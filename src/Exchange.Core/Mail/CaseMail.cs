@@ -26,6 +26,7 @@ public static class CaseMail
         [CaseEvents.Created] = MailAudience.Receiver,
         [CaseEvents.DeadlinePassed] = MailAudience.BothSides,
         [CaseEvents.Halted] = MailAudience.BothSides,
+        [CaseEvents.Withdrawn] = MailAudience.Receiver,
         [CaseEvents.DataSubjectRequest] = MailAudience.EventRecipients,
     };
 
@@ -53,6 +54,7 @@ public static class CaseMail
             CaseEvents.Created => ($"New collaboration request from {submittingMemberName}", $"{submittingMemberName} opened a collaboration request with your organisation."),
             CaseEvents.DeadlinePassed => ("A collaboration request passed its response deadline", $"A collaboration request with {other} passed its response deadline without an answer."),
             CaseEvents.Halted => ("A collaboration request was halted", $"A collaboration request with {other} was halted: the agreement or the customer's authorisation no longer covers it. Its data will be purged."),
+            CaseEvents.Withdrawn => ($"{submittingMemberName} withdrew a collaboration request", $"{submittingMemberName} withdrew a collaboration request it had opened with your organisation: it no longer needs your help, and no further action is needed. Its data will be purged after the retention period."),
             CaseEvents.DataSubjectRequest => ("A data-subject request concerns a shared case", $"{other} acted on a request from a person whose data is in a case you share (access, correction, restriction, objection or erasure). See the case in the portal for what it means for your side."),
             _ => throw new ArgumentException($"No mail for {eventType}.", nameof(eventType)),
         };

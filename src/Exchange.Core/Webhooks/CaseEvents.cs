@@ -16,6 +16,7 @@ public static class CaseEvents
     public const string Rejected = "case.rejected";
     public const string Resolved = "case.resolved";
     public const string Halted = "case.halted";
+    public const string Withdrawn = "case.withdrawn";
     public const string NoteAdded = "case.note_added";
     public const string Purged = "case.purged";
     public const string DeadlinePassed = "case.deadline_passed";
@@ -23,7 +24,7 @@ public static class CaseEvents
     public const string AgreementExpiring = "agreement.expiring";
 
     public static readonly IReadOnlyList<string> All =
-        [Created, Accepted, InformationRequested, InformationProvided, Rejected, Resolved, Halted, NoteAdded, Purged, DeadlinePassed, DataSubjectRequest, AgreementExpiring];
+        [Created, Accepted, InformationRequested, InformationProvided, Rejected, Resolved, Halted, Withdrawn, NoteAdded, Purged, DeadlinePassed, DataSubjectRequest, AgreementExpiring];
 
     /// <summary>
     /// A thin payload in the Standard Webhooks shape: ids only. Receivers fetch the details through

@@ -44,10 +44,10 @@ public static class UserClaims
             identity.SetClaim("sid", sessionId);
         }
 
-        if (scopes.Contains(ProtocolPaths.Profile))
-        {
-            identity.SetClaim(Claims.Name, user.DisplayName);
-        }
+        // The API needs the person's name whatever the scopes: notes and the tombstone carry who wrote
+        // them (name and the initials derived from it). The ID token gets it with `profile` only.
+        identity.SetClaim(Claims.Name, user.DisplayName);
+        var profile = scopes.Contains(ProtocolPaths.Profile);
 
         if (scopes.Contains(ProtocolPaths.Email) && user.Email != null)
         {
@@ -57,7 +57,9 @@ public static class UserClaims
         var principal = new ClaimsPrincipal(identity);
         principal.SetScopes(scopes);
         principal.SetAudiences(OpenIddictSetup.IdentityAudience);
-        principal.SetDestinations(DestinationsOf);
+        principal.SetDestinations(claim => claim.Type == Claims.Name
+            ? profile ? [Destinations.AccessToken, Destinations.IdentityToken] : [Destinations.AccessToken]
+            : DestinationsOf(claim));
         return principal;
     }
 
@@ -74,7 +76,10 @@ public static class UserClaims
         return principal;
     }
 
-    /// <summary>Member and roles in both tokens (the API and the portal read them); profile claims in the ID token; our bookkeeping in neither.</summary>
+    /// <summary>
+    /// Member and roles in both tokens (the API and the portal read them); profile claims in the ID token
+    /// (a user's name also in the access token, see <see cref="ForUserAsync"/>); our bookkeeping in neither.
+    /// </summary>
     private static IEnumerable<string> DestinationsOf(Claim claim) => claim.Type switch
     {
         Claims.Subject or MemberId or Role => [Destinations.AccessToken, Destinations.IdentityToken],

@@ -380,6 +380,9 @@ namespace Exchange.Migrations.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("AuthorName")
+                        .HasColumnType("text");
+
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasColumnType("text");
@@ -412,6 +415,10 @@ namespace Exchange.Migrations.Postgres.Migrations
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<string>("AcceptedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<DateTime?>("ConcludedAt")
                         .HasColumnType("timestamp with time zone");
@@ -467,6 +474,12 @@ namespace Exchange.Migrations.Postgres.Migrations
 
                     b.Property<string>("RejectionReason")
                         .HasColumnType("text");
+
+                    b.Property<DateTime?>("RespondedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool?>("RespondedInTime")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTime?>("ResponseDueAt")
                         .HasColumnType("timestamp with time zone");
@@ -614,6 +627,12 @@ namespace Exchange.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("RespondedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool?>("RespondedInTime")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("StepsTaken")
                         .HasMaxLength(8000)

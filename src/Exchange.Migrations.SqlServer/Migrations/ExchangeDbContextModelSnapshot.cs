@@ -381,6 +381,9 @@ namespace Exchange.Migrations.SqlServer.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<string>("AuthorName")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
@@ -413,6 +416,10 @@ namespace Exchange.Migrations.SqlServer.Migrations
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("AcceptedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
 
                     b.Property<DateTime?>("ConcludedAt")
                         .HasColumnType("datetime2");
@@ -468,6 +475,12 @@ namespace Exchange.Migrations.SqlServer.Migrations
 
                     b.Property<string>("RejectionReason")
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTime?>("RespondedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<bool?>("RespondedInTime")
+                        .HasColumnType("bit");
 
                     b.Property<DateTime?>("ResponseDueAt")
                         .HasColumnType("datetime2");
@@ -615,6 +628,12 @@ namespace Exchange.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTime?>("RespondedAt")
+                        .HasColumnType("datetime2");
+
+                    b.Property<bool?>("RespondedInTime")
+                        .HasColumnType("bit");
 
                     b.Property<string>("StepsTaken")
                         .HasMaxLength(8000)

@@ -373,6 +373,9 @@ namespace Exchange.Migrations.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("AuthorName")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -404,6 +407,10 @@ namespace Exchange.Migrations.Sqlite.Migrations
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AcceptedBy")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("ConcludedAt")
@@ -460,6 +467,12 @@ namespace Exchange.Migrations.Sqlite.Migrations
 
                     b.Property<string>("RejectionReason")
                         .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RespondedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("RespondedInTime")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime?>("ResponseDueAt")
                         .HasColumnType("TEXT");
@@ -607,6 +620,12 @@ namespace Exchange.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RespondedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool?>("RespondedInTime")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("StepsTaken")
                         .HasMaxLength(8000)

@@ -47,9 +47,15 @@ public sealed record CaseDto(
     string? Conclusion,
     DateTimeOffset? RespondedAt = null,
     string? Summary = null,
-    PurgeDto? Purge = null)
+    PurgeDto? Purge = null,
+    List<string>? AllowedActions = null,
+    CaseOwnersDto? Owners = null,
+    bool? RespondedInTime = null)
 {
     public bool IsPurged => Status == "purged";
+
+    /// <summary>Whether the API allows the signed-in user this action now (`accept`, `withdraw`, ...): the lifecycle's answer, not the portal's.</summary>
+    public bool Allows(string action) => AllowedActions?.Contains(action) == true;
 
     /// <summary>A field's value; list lines carry only the summary, at the top level.</summary>
     public string? Field(string name) => Fields?.GetValueOrDefault(name) ?? (name == "summary" ? Summary : null);
@@ -67,7 +73,13 @@ public sealed record PurgeReceiptLineDto(string MemberId, DateTimeOffset Confirm
 /// <summary>What the receiver would see if the case were sent now; nothing is stored.</summary>
 public sealed record CasePreviewDto(string ReceivingMemberId, Dictionary<string, string> Fields, List<WithheldFieldDto> WithheldFields);
 
-public sealed record NoteDto(Guid Id, string AuthorMemberId, string? AuthorInitials, string? Kind, string Body, DateTimeOffset CreatedAt);
+public sealed record NoteDto(Guid Id, string AuthorMemberId, string? AuthorInitials, string? Kind, string Body, DateTimeOffset CreatedAt, string? AuthorName = null);
+
+/// <summary>Who owns a case on each side, once accepted.</summary>
+public sealed record CaseOwnersDto(CaseOwnerDto Submitter, CaseOwnerDto Receiver);
+
+/// <summary>A person (name, e-mail, phone) or, when a member system acted, the member's support contact.</summary>
+public sealed record CaseOwnerDto(string MemberId, string? Name, string? Email, string? Phone, string? SupportContact);
 
 public sealed record AuditEntryDto(long? Sequence, DateTimeOffset OccurredAt, string? ActorMemberId, string? ActorId, string Action, string? ObjectType, string? ObjectId);
 

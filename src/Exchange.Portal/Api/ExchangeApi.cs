@@ -53,6 +53,10 @@ public sealed class ExchangeApi(HttpClient http)
     public Task<ApiResult<CaseDto>> ChangeStateAsync(Guid id, string action, object body, string etag, CancellationToken ct) =>
         SendAsync<CaseDto>(HttpMethod.Post, $"cases/{id}/{action}", body, ct, request => request.Headers.TryAddWithoutValidation("If-Match", etag));
 
+    /// <summary>The submitter withdraws its open request, guarded by the ETag the user saw.</summary>
+    public Task<ApiResult<CaseDto>> WithdrawCaseAsync(Guid id, string etag, CancellationToken ct) =>
+        SendAsync<CaseDto>(HttpMethod.Post, $"cases/{id}/withdraw", null, ct, request => request.Headers.TryAddWithoutValidation("If-Match", etag));
+
     public Task<ApiResult<List<NoteDto>>> NotesAsync(Guid caseId, CancellationToken ct) =>
         SendAsync<List<NoteDto>>(HttpMethod.Get, $"cases/{caseId}/notes", null, ct);
 

@@ -71,6 +71,7 @@ public static class Explanations
         "rejected" => "Rejected",
         "resolved" => "Resolved",
         "halted" => "Halted",
+        "withdrawn" => "Withdrawn",
         "purged" => "Purged",
         _ => status.Replace('_', ' '),
     };

@@ -14,8 +14,10 @@ public sealed record DashboardStats(
 {
     /// <summary>
     /// <paramref name="weeks"/> ISO-style weeks (Monday start, UTC) ending with the current one.
-    /// A received case counts as answered once it left <c>submitted</c>; in time when that
-    /// happened (its first response, or failing that its last update) by its response deadline.
+    /// A received case counts as answered once the receiver first answered it (the API's
+    /// <c>respondedAt</c>, kept on the tombstone after the purge), in time as the API recorded it
+    /// (<c>respondedInTime</c>). Cases from before that was recorded: answered once they left
+    /// <c>submitted</c>, in time when their last update came by their response deadline.
     /// </summary>
     public static DashboardStats Compute(IEnumerable<CaseDto> outbox, IEnumerable<CaseDto> inbox, DateTimeOffset now, int weeks = 8)
     {
@@ -48,13 +50,22 @@ public sealed record DashboardStats(
                 received[i]++;
             }
 
-            if (c.Status == "submitted")
+            bool ok;
+            if (c.RespondedAt is { } respondedAt)
             {
+                ok = c.RespondedInTime ?? (c.ResponseDueAt is null || respondedAt <= c.ResponseDueAt);
+            }
+            else if (c.Status is "submitted" or "withdrawn" or "halted" or "purged")
+            {
+                // Never answered (withdrawn or halted before an answer), or purged without the record of one.
                 continue;
             }
+            else
+            {
+                var updated = c.UpdatedAt ?? c.CreatedAt;
+                ok = c.ResponseDueAt is null || updated <= c.ResponseDueAt;
+            }
 
-            var respondedAt = c.RespondedAt ?? c.UpdatedAt ?? c.CreatedAt;
-            var ok = c.ResponseDueAt is null || respondedAt <= c.ResponseDueAt;
             totalAnswered++;
             totalInTime += ok ? 1 : 0;
             if (i >= 0)

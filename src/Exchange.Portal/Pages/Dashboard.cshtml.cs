@@ -5,7 +5,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Exchange.Portal.Pages;
 
-/// <summary>Per-member dashboard: requests opened and received per week, and the share answered within deadline.</summary>
+/// <summary>
+/// Per-member dashboard: requests opened and received per week, and the share answered within deadline,
+/// counted from the member's live cases and the tombstones of its purged ones (which keep the opening
+/// time and the first answer's time and timeliness), so the counts survive purges.
+/// </summary>
 public sealed class DashboardModel(ExchangeApi api, TimeProvider clock) : PageModel
 {
     // Enough for eight weeks of a busy member; the charts say when they were cut short.
@@ -17,23 +21,26 @@ public sealed class DashboardModel(ExchangeApi api, TimeProvider clock) : PageMo
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        var outbox = await AllAsync("outbox", ct);
-        var inbox = outbox is null ? null : await AllAsync("inbox", ct);
-        if (outbox is null || inbox is null)
+        // Live cases and the tombstones of purged ones: a purge must not make a week's counts shrink.
+        var outbox = await AllAsync("outbox", null, ct);
+        var purgedOutbox = outbox is null ? null : await AllAsync("outbox", "purged", ct);
+        var inbox = purgedOutbox is null ? null : await AllAsync("inbox", null, ct);
+        var purgedInbox = inbox is null ? null : await AllAsync("inbox", "purged", ct);
+        if (outbox is null || purgedOutbox is null || inbox is null || purgedInbox is null)
         {
             return;
         }
 
-        Stats = DashboardStats.Compute(outbox, inbox, clock.GetUtcNow());
+        Stats = DashboardStats.Compute(outbox.Concat(purgedOutbox), inbox.Concat(purgedInbox), clock.GetUtcNow());
     }
 
-    private async Task<List<CaseDto>?> AllAsync(string box, CancellationToken ct)
+    private async Task<List<CaseDto>?> AllAsync(string box, string? status, CancellationToken ct)
     {
         var all = new List<CaseDto>();
         string? cursor = null;
         for (var page = 0; page < MaxPages; page++)
         {
-            var result = await api.CasesAsync(box, null, cursor, ct);
+            var result = await api.CasesAsync(box, status, cursor, ct);
             if (!result.Ok || result.Value is null)
             {
                 Problem = result.Problem;

@@ -20,6 +20,21 @@ public sealed record CaseDto(
     DateTime CreatedAt, DateTime UpdatedAt, DateTime? ResponseDueAt, DateTime? ConcludedAt, DateTime? PurgeDueAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] PurgeDto? Purge = null)
 {
+    /// <summary>
+    /// What the caller may do to the case now (`accept`, `reject`, `request_information`,
+    /// `provide_information`, `resolve`, `add_note`, `withdraw`), from the case lifecycle's one
+    /// rule: clients show these instead of re-implementing the state machine. Empty for a caller
+    /// that may not change cases, and for a concluded or purged case.
+    /// </summary>
+    public IReadOnlyList<string> AllowedActions { get; init; } = [];
+
+    /// <summary>
+    /// Who owns the case on each side and how to reach them, once the receiver accepted it: the
+    /// submitter's owner opened it, the receiver's owner accepted it. Left out before acceptance.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CaseOwnersDto? Owners { get; init; }
+
     public static CaseDto From(CollaborationCase c) => new(
         c.Id, c.SubmittingMemberId, c.ReceivingMemberId, c.CustomerAuthorisationId, c.Severity, c.Status, c.SubmitterCaseReference,
         c.ReceiverCaseReference, c.OpenedBy,
@@ -64,17 +79,34 @@ public sealed record PurgeReceiptLineDto(string MemberId, DateTime ConfirmedAt);
 /// <summary>A line of a case list. Operator staff get the same shape without the summary: metadata, not content.</summary>
 public sealed record CaseSummaryDto(
     Guid Id, string SubmittingMemberId, string ReceivingMemberId, int? Severity, CaseStatus Status, string? SubmitterCaseReference,
-    string? ReceiverCaseReference, string? Summary, DateTime CreatedAt, DateTime UpdatedAt, DateTime? ResponseDueAt, DateTime? ConcludedAt);
+    string? ReceiverCaseReference, string? Summary, DateTime CreatedAt, DateTime UpdatedAt, DateTime? ResponseDueAt, DateTime? ConcludedAt)
+{
+    /// <summary>When the receiver first answered (accepted, rejected or asked), kept after the purge; null before.</summary>
+    public DateTime? RespondedAt { get; init; }
+
+    /// <summary>Whether that first answer came by the response deadline then running; null before it.</summary>
+    public bool? RespondedInTime { get; init; }
+}
 
 public sealed record CasePage(IReadOnlyList<CaseSummaryDto> Items, string? NextCursor);
 
 /// <summary>What the receiver would see, and what would be withheld, if the case were submitted now.</summary>
 public sealed record CasePreviewDto(string ReceivingMemberId, IReadOnlyDictionary<string, string> Fields, IReadOnlyList<WithheldFieldDto> WithheldFields);
 
-public sealed record NoteDto(Guid Id, string AuthorMemberId, string AuthorInitials, NoteKind Kind, string Body, DateTime CreatedAt)
+/// <summary>A note with its author: the member, the person's name when a person wrote it (null for a member system), and initials.</summary>
+public sealed record NoteDto(Guid Id, string AuthorMemberId, string? AuthorName, string AuthorInitials, NoteKind Kind, string Body, DateTime CreatedAt)
 {
-    public static NoteDto From(CaseNote n) => new(n.Id, n.AuthorMemberId, n.AuthorInitials, n.Kind, n.Body, n.CreatedAt);
+    public static NoteDto From(CaseNote n) => new(n.Id, n.AuthorMemberId, n.AuthorName, n.AuthorInitials, n.Kind, n.Body, n.CreatedAt);
 }
+
+/// <summary>The owner of a case on each side.</summary>
+public sealed record CaseOwnersDto(CaseOwnerDto Submitter, CaseOwnerDto Receiver);
+
+/// <summary>
+/// One side's owner of a case: the person (name, e-mail, phone if the user has one) or, when a member
+/// system acted, no person and the member's support contact.
+/// </summary>
+public sealed record CaseOwnerDto(string MemberId, string? Name, string? Email, string? Phone, string? SupportContact);
 
 public sealed record CreateCaseRequest(
     string? ReceivingMemberId, Guid? CustomerAuthorisationId, int? Severity, string? SubmitterCaseReference, Dictionary<string, string>? Fields);

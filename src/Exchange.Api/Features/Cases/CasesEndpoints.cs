@@ -61,6 +61,8 @@ public static class CasesEndpoints
             .Describe("provideCaseInformation", "Answer the receiver's question", "The submitter answers; the case returns to submitted. Requires If-Match.");
         group.MapPost("/{id:guid}/resolve", Resolve).RequireAuthorization(ApiPolicies.CasesWrite).Validated<ResolveRequest>()
             .Describe("resolveCase", "Resolve a case", "The receiver records the steps taken and the conclusion; the retention clock starts. Requires If-Match.");
+        group.MapPost("/{id:guid}/withdraw", Withdraw).RequireAuthorization(ApiPolicies.CasesWrite)
+            .Describe("withdrawCase", "Withdraw a request", "The submitter withdraws an open request it no longer needs help with: the case concludes as `withdrawn`, the retention clock starts, and the receiver is told (`case.withdrawn` webhook and e-mail). Requires If-Match; a second withdrawal is a 409 `invalid_transition`.");
         group.MapGet("/{id:guid}/notes", ListNotes).RequireAuthorization(ApiPolicies.CasesRead)
             .Describe("listCaseNotes", "List a case's notes", "The notes both members added, oldest first.");
         group.MapPost("/{id:guid}/notes", AddNote).RequireAuthorization(ApiPolicies.CasesWrite).Validated<NoteRequest>()
@@ -140,6 +142,7 @@ public static class CasesEndpoints
             .Select(c => new
             {
                 c.Id, c.SubmittingMemberId, c.ReceivingMemberId, c.Severity, c.Status, c.CreatedAt, c.UpdatedAt, c.ResponseDueAt, c.ConcludedAt,
+                c.RespondedAt, c.RespondedInTime,
                 Version = EF.Property<int>(c, CaseContentInterceptor.VersionProperty),
                 SubmitterReference = metadataOnly ? null : c.SubmitterCaseReference,
                 ReceiverReference = metadataOnly ? null : c.ReceiverCaseReference,
@@ -173,7 +176,11 @@ public static class CasesEndpoints
             }
 
             items.Add(new CaseSummaryDto(r.Id, r.SubmittingMemberId, r.ReceivingMemberId, r.Severity, r.Status,
-                submitterReference, receiverReference, summary, r.CreatedAt, r.UpdatedAt, r.ResponseDueAt, r.ConcludedAt));
+                submitterReference, receiverReference, summary, r.CreatedAt, r.UpdatedAt, r.ResponseDueAt, r.ConcludedAt)
+            {
+                RespondedAt = r.RespondedAt,
+                RespondedInTime = r.RespondedInTime,
+            });
         }
 
         var next = rows.Count > size ? KeysetCursor.Encode(items[^1].Id) : null;
@@ -201,7 +208,12 @@ public static class CasesEndpoints
 
         var rows = await query.OrderByDescending(t => t.CaseId).Take(size + 1).ToListAsync(cancellationToken);
         var items = rows.Take(size).Select(t => new CaseSummaryDto(t.CaseId, t.SubmittingMemberId, t.ReceivingMemberId, null, CaseStatus.Purged,
-            null, null, metadataOnly ? null : t.Summary, t.OpenedAt, t.PurgedAt, null, t.ConcludedAt)).ToList();
+            null, null, metadataOnly ? null : t.Summary, t.OpenedAt, t.PurgedAt, null, t.ConcludedAt)
+        {
+            // Metadata the tombstone keeps, so a member's counts of answers in time survive the purge.
+            RespondedAt = t.RespondedAt,
+            RespondedInTime = t.RespondedInTime,
+        }).ToList();
         var next = rows.Count > size ? KeysetCursor.Encode(items[^1].Id) : null;
 
         await s.Audit.InTransactionAsync(() => s.Audit.AppendAsync(caller.Actor, metadataOnly ? "case.metadata_listed" : "case.listed", "case", null,
@@ -349,7 +361,7 @@ public static class CasesEndpoints
             }, cancellationToken);
             s.Db.OutboxMessages.Add(CaseEvents.ForCase(CaseEvents.Created, collaboration, now));
             ETags.Set(s.Http, collaboration);
-            return TypedResults.Created(location, CaseDto.From(collaboration));
+            return TypedResults.Created(location, CaseViews.For(collaboration, caller));
         }, cancellationToken);
     }
 
@@ -379,7 +391,7 @@ public static class CasesEndpoints
     }
 
     private static ProblemHttpResult? CanSubmit(Caller caller) =>
-        caller.IsOperator || !caller.HasScope(Scopes.CasesWrite) || !Caller.IsEngineer(caller)
+        caller.IsOperator || !caller.MayChangeCases
             ? Problems.Forbidden("Only a member's engineers and systems open cases.")
             : null;
 
@@ -432,7 +444,7 @@ public static class CasesEndpoints
         await s.Audit.AppendAsync(caller.Actor, "case.read", "case", id.ToString(), id, new { replay = true }, cancellationToken);
         s.Http.Response.Headers["Idempotent-Replayed"] = "true";
         ETags.Set(s.Http, collaboration);
-        return TypedResults.Created(previous.Location, CaseDto.From(collaboration));
+        return TypedResults.Created(previous.Location, CaseViews.For(collaboration, caller));
     }
 
     // ---- read ----
@@ -455,7 +467,7 @@ public static class CasesEndpoints
 
             await s.Audit.AppendAsync(caller.Actor, "case.read", "case", id.ToString(), id, cancellationToken: cancellationToken);
             ETags.Set(s.Http, collaboration!);
-            return TypedResults.Ok(CaseDto.From(collaboration!));
+            return TypedResults.Ok(await CaseViews.ForAsync(s.Db, collaboration!, caller, cancellationToken));
         }, cancellationToken);
     }
 
@@ -466,6 +478,7 @@ public static class CasesEndpoints
         {
             c.ReceiverCaseReference = body?.ReceiverCaseReference;
             c.ReceiverInitials = caller.Initials;
+            c.AcceptedBy = caller.ActorId;
         }, cancellationToken);
 
     private static Task<Results<Ok<CaseDto>, ProblemHttpResult>> Reject(Guid id, RejectRequest body, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken) =>
@@ -489,6 +502,9 @@ public static class CasesEndpoints
             c.StepsTaken = text["stepsTaken"];
             c.Conclusion = text["conclusion"];
         }, cancellationToken);
+
+    private static Task<Results<Ok<CaseDto>, ProblemHttpResult>> Withdraw(Guid id, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken) =>
+        ChangeAsync(id, CaseAction.Withdraw, caller, s, [], (_, _) => { }, cancellationToken);
 
     /// <summary>
     /// The one path of a member's state change: need-to-know (404), role (403), If-Match (428/412),
@@ -514,7 +530,7 @@ public static class CasesEndpoints
                     return (Problems.NotFound(), null);
                 }
 
-                if (!caller.HasScope(Scopes.CasesWrite) || !Caller.IsEngineer(caller))
+                if (!caller.MayChangeCases)
                 {
                     return (Problems.Forbidden("Only a member's engineers and systems change cases."), null);
                 }
@@ -563,7 +579,7 @@ public static class CasesEndpoints
         }
 
         ETags.Set(s.Http, changed!);
-        return TypedResults.Ok(CaseDto.From(changed!));
+        return TypedResults.Ok(await CaseViews.ForAsync(s.Db, changed!, caller, cancellationToken));
     }
 
     // ---- notes ----
@@ -598,7 +614,7 @@ public static class CasesEndpoints
                     return Problems.NotFound();
                 }
 
-                if (!caller.HasScope(Scopes.CasesWrite) || !Caller.IsEngineer(caller))
+                if (!caller.MayChangeCases)
                 {
                     return Problems.Forbidden("Only a member's engineers and systems write notes.");
                 }
@@ -701,6 +717,7 @@ public static class CasesEndpoints
         AuthorMemberId = caller.MemberId,
         AuthorId = caller.ActorId,
         AuthorInitials = caller.Initials,
+        AuthorName = caller.Name,
         Kind = kind,
         Body = body,
         CreatedAt = now,

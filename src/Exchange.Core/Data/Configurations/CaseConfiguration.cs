@@ -22,6 +22,7 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Collaboration
         builder.Property(c => c.OpenedBy).HasMaxLength(200);
         builder.Property(c => c.OpenedByInitials).HasMaxLength(8);
         builder.Property(c => c.ReceiverInitials).HasMaxLength(8);
+        builder.Property(c => c.AcceptedBy).HasMaxLength(200);
         builder.Property(c => c.RejectionReason);
         builder.Property(c => c.HaltReason).HasMaxLength(1000);
         builder.Property(c => c.StepsTaken);
@@ -104,6 +105,8 @@ internal sealed class CaseNoteConfiguration : IEntityTypeConfiguration<CaseNote>
         builder.Property(n => n.AuthorId).HasMaxLength(200);
         builder.Property(n => n.AuthorInitials).HasMaxLength(8);
         builder.Property(n => n.Body);
+        // Ciphertext like the body (decision 0006): the author's name is case content and goes with the purge.
+        builder.Property(n => n.AuthorName);
         builder.Property<int>(CaseContentInterceptor.VersionProperty).HasDefaultValue(CaseContentInterceptor.Plaintext);
         builder.HasIndex(n => new { n.CaseId, n.CreatedAt });
     }

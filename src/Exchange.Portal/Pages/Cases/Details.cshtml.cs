@@ -6,9 +6,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Exchange.Portal.Pages.Cases;
 
 /// <summary>
-/// One case: its shared fields, the notes thread, the audit trail and the actions its state
-/// allows. Which buttons show is only a convenience; the API decides, and its answer is shown.
-/// Every state change sends the ETag of the version the engineer was looking at.
+/// One case: its shared fields, the people on it, the notes thread, the audit trail (changes, and
+/// reads summed up) and the actions the API says this user may take now (the case's
+/// `allowedActions`, from the lifecycle's one rule): the page never works the state machine out
+/// itself. Every state change sends the ETag of the version the engineer was looking at. A purged
+/// case shows its tombstone and its audit trail.
 /// </summary>
 public sealed class DetailsModel(ExchangeApi api, TimeProvider clock) : PageModel
 {
@@ -19,6 +21,7 @@ public sealed class DetailsModel(ExchangeApi api, TimeProvider clock) : PageMode
         ["request-information"] = "Your question was sent to the submitter.",
         ["provide-information"] = "Your answer was sent; the case is back with the receiver.",
         ["resolve"] = "The case is resolved.",
+        ["withdraw"] = "You withdrew the request; the receiver has been told.",
     };
 
     [FromRoute]
@@ -27,7 +30,11 @@ public sealed class DetailsModel(ExchangeApi api, TimeProvider clock) : PageMode
     public CaseDto? Case { get; private set; }
     public string? ETag { get; private set; }
     public IReadOnlyList<NoteDto> Notes { get; private set; } = [];
-    public IReadOnlyList<AuditEntryDto>? Audit { get; private set; }
+    public CaseAudit? Audit { get; private set; }
+
+    /// <summary>The page of the audit trail's changes to show (1 = the newest).</summary>
+    [FromQuery(Name = "audit")]
+    public int AuditPage { get; set; } = 1;
     public ApiProblem? Problem { get; private set; }
     public DateTimeOffset Now { get; private set; }
 
@@ -40,6 +47,9 @@ public sealed class DetailsModel(ExchangeApi api, TimeProvider clock) : PageMode
     public bool IsReceiver => Case is not null && Case.ReceivingMemberId == User.MemberOf();
     public bool IsSubmitter => Case is not null && Case.SubmittingMemberId == User.MemberOf();
     public bool IsOpen => Case?.Status is "submitted" or "information_requested" or "accepted";
+
+    /// <summary>Whether the API offers this user any state change now (notes aside).</summary>
+    public bool HasActions => Case?.AllowedActions?.Any(a => a != "add_note") == true;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -55,6 +65,7 @@ public sealed class DetailsModel(ExchangeApi api, TimeProvider clock) : PageMode
             "request-information" => new { question = Input.Question },
             "provide-information" => new { answer = Input.Answer },
             "resolve" => new { stepsTaken = Input.StepsTaken, conclusion = Input.Conclusion },
+            "withdraw" => new { },
             _ => null,
         };
         if (body is null)
@@ -62,7 +73,9 @@ public sealed class DetailsModel(ExchangeApi api, TimeProvider clock) : PageMode
             return BadRequest();
         }
 
-        var result = await api.ChangeStateAsync(Id, action, body, Input.ETag ?? "", ct);
+        var result = action == "withdraw"
+            ? await api.WithdrawCaseAsync(Id, Input.ETag ?? "", ct)
+            : await api.ChangeStateAsync(Id, action, body, Input.ETag ?? "", ct);
         if (result.Ok)
         {
             Message = Done[action];
@@ -114,17 +127,16 @@ public sealed class DetailsModel(ExchangeApi api, TimeProvider clock) : PageMode
 
         Case = result.Value;
         ETag = result.ETag;
-        if (Case.IsPurged)
+        // One after the other: HttpContext (where the token lives) is not for concurrent use.
+        // A purged case has no notes left (they went with its data); its audit trail remains.
+        if (!Case.IsPurged)
         {
-            // Notes and the case's content are gone; the tombstone is all there is to show.
-            return true;
+            var notes = await api.NotesAsync(Id, ct);
+            Notes = notes.Value ?? [];
         }
 
-        // One after the other: HttpContext (where the token lives) is not for concurrent use.
-        var notes = await api.NotesAsync(Id, ct);
-        Notes = notes.Value ?? [];
         var audit = await api.AuditAsync(Id, ct);
-        Audit = audit.Ok ? audit.Value ?? [] : null;
+        Audit = audit.Ok ? CaseAudit.From(audit.Value ?? [], AuditPage) : null;
         return true;
     }
 
