@@ -69,8 +69,9 @@ public sealed class WebhookDispatcher(
                     continue;
                 }
 
+                // A test event goes to the one endpoint it names; any other to every matching endpoint of its recipients.
                 foreach (var subscription in subscriptions.Where(s => message.RecipientMemberIds.Contains(s.MemberId)
-                    && (s.EventTypes.Count == 0 || s.EventTypes.Contains(message.EventType))))
+                    && (message.SubscriptionId is { } target ? s.Id == target : s.EventTypes.Count == 0 || s.EventTypes.Contains(message.EventType))))
                 {
                     var delivery = new WebhookDelivery
                     {
@@ -256,10 +257,36 @@ public sealed class WebhookDispatcher(
                 delivery.Id, delivery.SubscriptionId, delivery.MemberId, attempts, outcome.Error);
         }
 
+        if (subscription is not null && !endpointDisabled)
+        {
+            disableReason ??= await CountRunAsync(subscription.Id, outcome.Succeeded, cancellationToken);
+        }
+
         if (disableReason is not null && subscription is not null)
         {
             await DisableAsync(subscription, disableReason, now, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Keeps the endpoint's run of failed attempts: a success ends it, a failure lengthens it, and a
+    /// run of <see cref="WebhookJobOptions.DisableAfterFailures"/> disables the endpoint (whatever
+    /// the deliveries' own attempts), so an endpoint that is down stops collecting retries.
+    /// </summary>
+    private async Task<string?> CountRunAsync(Guid subscriptionId, bool succeeded, CancellationToken cancellationToken)
+    {
+        if (succeeded)
+        {
+            await db.WebhookSubscriptions.Where(s => s.Id == subscriptionId && s.ConsecutiveFailures != 0)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.ConsecutiveFailures, 0), cancellationToken);
+            return null;
+        }
+
+        // One statement, so two workers failing at once both count.
+        await db.WebhookSubscriptions.Where(s => s.Id == subscriptionId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.ConsecutiveFailures, x => x.ConsecutiveFailures + 1), cancellationToken);
+        var run = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Id == subscriptionId).Select(s => s.ConsecutiveFailures).FirstOrDefaultAsync(cancellationToken);
+        return run >= options.Value.DisableAfterFailures ? PersistentFailureReason : null;
     }
 
     /// <summary>Disables an endpoint and records it in the audit log, which is what the member and the operator are shown.</summary>

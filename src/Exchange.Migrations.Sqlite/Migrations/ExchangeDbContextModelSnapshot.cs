@@ -503,6 +503,18 @@ namespace Exchange.Migrations.Sqlite.Migrations
 
                     b.HasIndex("SubmittingMemberId", "Id");
 
+                    b.HasIndex("ReceivingMemberId", "ResponseDueAt", "Id");
+
+                    b.HasIndex("ReceivingMemberId", "Severity", "Id");
+
+                    b.HasIndex("ReceivingMemberId", "Status", "Id");
+
+                    b.HasIndex("SubmittingMemberId", "ResponseDueAt", "Id");
+
+                    b.HasIndex("SubmittingMemberId", "Severity", "Id");
+
+                    b.HasIndex("SubmittingMemberId", "Status", "Id");
+
                     b.ToTable("cases", (string)null);
                 });
 
@@ -1242,6 +1254,9 @@ namespace Exchange.Migrations.Sqlite.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ProcessedAt");
@@ -1319,6 +1334,8 @@ namespace Exchange.Migrations.Sqlite.Migrations
 
                     b.HasIndex("MemberId", "CreatedAt");
 
+                    b.HasIndex("MemberId", "Id");
+
                     b.HasIndex("OutboxMessageId", "SubscriptionId")
                         .IsUnique();
 
@@ -1332,6 +1349,9 @@ namespace Exchange.Migrations.Sqlite.Migrations
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
