@@ -226,6 +226,14 @@ public sealed class WebhookDispatcher(
             nextAttemptAt = now + RetryDelay(attempts, outcome.RetryAfter);
         }
 
+        // The endpoint's run of failures, across its deliveries: long enough, and this delivery ends
+        // here with its own reason (not "endpoint disabled" at a pointless next attempt).
+        if (subscription is not null && !endpointDisabled && await CountRunAsync(subscription.Id, outcome.Succeeded, cancellationToken) is { } runReason)
+        {
+            status = DeliveryStatus.Dead;
+            disableReason ??= runReason;
+        }
+
         await db.WebhookDeliveries.Where(d => d.Id == delivery.Id && d.Status == DeliveryStatus.Pending).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Status, status)
             .SetProperty(d => d.Attempts, attempts)
@@ -255,11 +263,6 @@ public sealed class WebhookDispatcher(
         {
             logger.LogWarning("Webhook delivery {Delivery} to subscription {Subscription} of member {Member} dead-lettered after {Attempts} attempt(s): {Error}",
                 delivery.Id, delivery.SubscriptionId, delivery.MemberId, attempts, outcome.Error);
-        }
-
-        if (subscription is not null && !endpointDisabled)
-        {
-            disableReason ??= await CountRunAsync(subscription.Id, outcome.Succeeded, cancellationToken);
         }
 
         if (disableReason is not null && subscription is not null)
