@@ -10,10 +10,10 @@ namespace Exchange.Portal.Pages.Admin;
 /// delete) and the deliveries to them, paged, each with the reason it failed and a way to send it
 /// again. Secrets are shown once; the API decides everything, including when an endpoint is disabled.
 /// </summary>
-public sealed class WebhooksModel(ExchangeApi api) : PageModel
+public sealed class WebhooksModel(ExchangeApi api, Microsoft.Extensions.Options.IOptions<PortalOptions> options) : PageModel
 {
     /// <summary>Deliveries per page.</summary>
-    public const int DeliveryPageSize = 20;
+    public int DeliveryPageSize => options.Value.ListPageSize;
 
     /// <summary>The event types the API accepts; offered as checkboxes so nothing is typed by hand.</summary>
     public static IReadOnlyList<string> EventTypes => CaseEvents.All;

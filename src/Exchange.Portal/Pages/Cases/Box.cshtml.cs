@@ -10,9 +10,8 @@ namespace Exchange.Portal.Pages.Cases;
 /// the API's list, which also says which cases wait on the member and how many there are in all.
 /// Engineers and member admins see it; only engineers act on cases.
 /// </summary>
-public sealed class BoxModel(ExchangeApi api, TimeProvider clock) : PageModel
+public sealed class BoxModel(ExchangeApi api, TimeProvider clock, Microsoft.Extensions.Options.IOptions<PortalOptions> options) : PageModel
 {
-    public const int PageSize = 25;
 
     public static readonly string[] States = ["submitted", "information_requested", "accepted", "rejected", "resolved", "halted"];
 
@@ -66,7 +65,7 @@ public sealed class BoxModel(ExchangeApi api, TimeProvider clock) : PageModel
 
         Q = string.IsNullOrWhiteSpace(Q) ? null : Q.Trim();
         After ??= Cursor;
-        var result = await api.CaseListAsync(Box, Status, Sort is "newest" ? null : Sort, Q, Before is null ? After : null, Before, PageSize, ct);
+        var result = await api.CaseListAsync(Box, Status, Sort is "newest" ? null : Sort, Q, Before is null ? After : null, Before, options.Value.ListPageSize, ct);
         if (result.Ok && result.Value is { } page)
         {
             Cases = page.Items;
