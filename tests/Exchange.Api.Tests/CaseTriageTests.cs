@@ -122,7 +122,7 @@ public sealed class CaseTriageTests(CaseTriageFixture hosts) : IClassFixture<Cas
         Assert.Equal(bySeverity, forwards);
         Assert.Equal(bySeverity, backwards);
 
-        var newest = Enumerable.Reverse(ids).ToList();
+        var newest = ids.OrderDescending().ToList();
         (forwards, backwards, _) = await WalkAsync(receiver, "box=inbox");
         Assert.Equal(newest, forwards);
         Assert.Equal(newest, backwards);
