@@ -20,7 +20,7 @@ public sealed class TriageBrowserTests(TriageBrowser browser) : IClassFixture<Tr
 {
     private string Portal => browser.Services.PortalUrl;
 
-    private static Task StateAsync(IPage page, string name) => PortalBrowser.ScreenshotAsync(page, name);
+    private static Task StateAsync(IPage page, string name) => PortalBrowser.CheckAsync(page, name);
 
     /// <summary>Three requests from globex to acme, with a marker word only they carry; returns the marker.</summary>
     private async Task<string> SeedInboxAsync()
