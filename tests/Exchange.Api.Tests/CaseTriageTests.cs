@@ -219,6 +219,16 @@ public sealed class CaseTriageTests(CaseTriageFixture hosts) : IClassFixture<Cas
         Assert.Equal([printer, licence], Ids(sorted));
         Assert.Equal([closed], await SearchAsync(searcher, "outbox", closed.ToString()));
 
+        // Operator staff see metadata: a reference or summary words are content, so only an id finds a case.
+        var operatorClient = await hosts.ClientAsync(ApiFixture.Operator);
+        var byReference = await (await operatorClient.GetAsync("/api/v1/cases?q=SRCH-4711")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(Ids(byReference));
+        var byWords = await (await operatorClient.GetAsync("/api/v1/cases?q=printer")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Empty(Ids(byWords));
+        var byId = await (await operatorClient.GetAsync($"/api/v1/cases?q={printer}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal([printer], Ids(byId));
+        Assert.Null(byId["items"]![0]!["summary"]);
+
         var tooLong = await (await searcher.GetAsync($"/api/v1/cases?box=outbox&q={new string('x', 201)}")).ExpectAsync(HttpStatusCode.BadRequest);
         Assert.True(tooLong["errors"]!.AsObject().ContainsKey("q"), tooLong.ToJsonString());
 

@@ -47,7 +47,7 @@ public sealed class TriageBrowserTests(TriageBrowser browser) : IClassFixture<Tr
             await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = "Inbox" }).ClickAsync();
 
             // Search by summary words: three cases in all, two on this page, all waiting on acme.
-            await page.GetByLabel("Search").FillAsync(marker.ToLowerInvariant());
+            await page.GetByLabel("Search", new() { Exact = true }).FillAsync(marker.ToLowerInvariant());
             await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
             await Expect(page.Locator("caption")).ToContainTextAsync("3 case(s) matching the search");
             await Expect(Rows(page)).ToHaveCountAsync(2);
@@ -69,7 +69,7 @@ public sealed class TriageBrowserTests(TriageBrowser browser) : IClassFixture<Tr
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Previous page" })).ToHaveCountAsync(0);
 
             // Most severe first.
-            await page.GetByLabel("Sort").SelectOptionAsync("severity");
+            await page.GetByLabel("Sort", new() { Exact = true }).SelectOptionAsync("severity");
             await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
             await Expect(Rows(page).First).ToContainTextAsync("beta");
             await Expect(Rows(page).First).ToContainTextAsync("1 - critical", new() { IgnoreCase = true });
@@ -77,19 +77,19 @@ public sealed class TriageBrowserTests(TriageBrowser browser) : IClassFixture<Tr
             await StateAsync(page, "4-severity");
 
             // Soonest response due first: severity 1's four-hour target is the nearest deadline.
-            await page.GetByLabel("Sort").SelectOptionAsync("due");
+            await page.GetByLabel("Sort", new() { Exact = true }).SelectOptionAsync("due");
             await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
             await Expect(Rows(page).First).ToContainTextAsync("beta");
 
             // A reference, exactly, whatever its case.
-            await page.GetByLabel("Search").FillAsync($"glx-{marker}-3");
+            await page.GetByLabel("Search", new() { Exact = true }).FillAsync($"glx-{marker}-3");
             await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
             await Expect(Rows(page)).ToHaveCountAsync(1);
             await Expect(Rows(page).First).ToContainTextAsync("gamma");
             await Expect(page.Locator("caption")).ToContainTextAsync("1 case(s)");
 
             // Nothing found says what search covers.
-            await page.GetByLabel("Search").FillAsync("no-such-reference-" + marker);
+            await page.GetByLabel("Search", new() { Exact = true }).FillAsync("no-such-reference-" + marker);
             await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("No cases match");
             await StateAsync(page, "4-no-match");
@@ -126,7 +126,7 @@ public sealed class TriageBrowserTests(TriageBrowser browser) : IClassFixture<Tr
             var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
             await Expect(nav.GetByRole(AriaRole.Link, new() { Name = "New request" })).ToHaveCountAsync(0);
             await nav.GetByRole(AriaRole.Link, new() { Name = "Inbox" }).ClickAsync();
-            await page.GetByLabel("Search").FillAsync(marker);
+            await page.GetByLabel("Search", new() { Exact = true }).FillAsync(marker);
             await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
             await Expect(page.Locator("caption")).ToContainTextAsync("3 case(s)");
             await StateAsync(page, "13-admin-inbox");
