@@ -79,7 +79,7 @@ public static class ApiAuthentication
         // revocation set every node keeps in memory (within Exchange:Auth:RevocationRefresh).
         var services = context.HttpContext.RequestServices;
         if (await services.GetRequiredService<RevokedAccessTokens>().IsRevokedAsync(
-            principal, services.GetRequiredService<ExchangeDbContext>(), context.HttpContext.RequestAborted))
+            principal, services.GetRequiredService<ExchangeDbContext>, context.HttpContext.RequestAborted))
         {
             context.Fail("The token has been revoked.");
         }
