@@ -810,3 +810,27 @@ VALUES ('20261130194216_CaseWithdrawalOwnersNoteAuthors', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+ALTER TABLE "webhook_subscriptions" ADD "ConsecutiveFailures" INTEGER NOT NULL DEFAULT 0;
+
+ALTER TABLE "outbox_messages" ADD "SubscriptionId" TEXT NULL;
+
+CREATE INDEX "IX_webhook_deliveries_MemberId_Id" ON "webhook_deliveries" ("MemberId", "Id");
+
+CREATE INDEX "IX_cases_ReceivingMemberId_ResponseDueAt_Id" ON "cases" ("ReceivingMemberId", "ResponseDueAt", "Id");
+
+CREATE INDEX "IX_cases_ReceivingMemberId_Severity_Id" ON "cases" ("ReceivingMemberId", "Severity", "Id");
+
+CREATE INDEX "IX_cases_ReceivingMemberId_Status_Id" ON "cases" ("ReceivingMemberId", "Status", "Id");
+
+CREATE INDEX "IX_cases_SubmittingMemberId_ResponseDueAt_Id" ON "cases" ("SubmittingMemberId", "ResponseDueAt", "Id");
+
+CREATE INDEX "IX_cases_SubmittingMemberId_Severity_Id" ON "cases" ("SubmittingMemberId", "Severity", "Id");
+
+CREATE INDEX "IX_cases_SubmittingMemberId_Status_Id" ON "cases" ("SubmittingMemberId", "Status", "Id");
+
+INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
+VALUES ('20261130211538_CaseTriageAndWebhookHealth', '10.0.15');
+
+COMMIT;
+

@@ -1739,3 +1739,88 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+)
+BEGIN
+    ALTER TABLE [webhook_subscriptions] ADD [ConsecutiveFailures] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+)
+BEGIN
+    ALTER TABLE [outbox_messages] ADD [SubscriptionId] uniqueidentifier NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+)
+BEGIN
+    CREATE INDEX [IX_webhook_deliveries_MemberId_Id] ON [webhook_deliveries] ([MemberId], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+)
+BEGIN
+    CREATE INDEX [IX_cases_ReceivingMemberId_ResponseDueAt_Id] ON [cases] ([ReceivingMemberId], [ResponseDueAt], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+)
+BEGIN
+    CREATE INDEX [IX_cases_ReceivingMemberId_Severity_Id] ON [cases] ([ReceivingMemberId], [Severity], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+)
+BEGIN
+    CREATE INDEX [IX_cases_ReceivingMemberId_Status_Id] ON [cases] ([ReceivingMemberId], [Status], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+)
+BEGIN
+    CREATE INDEX [IX_cases_SubmittingMemberId_ResponseDueAt_Id] ON [cases] ([SubmittingMemberId], [ResponseDueAt], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+)
+BEGIN
+    CREATE INDEX [IX_cases_SubmittingMemberId_Severity_Id] ON [cases] ([SubmittingMemberId], [Severity], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+)
+BEGIN
+    CREATE INDEX [IX_cases_SubmittingMemberId_Status_Id] ON [cases] ([SubmittingMemberId], [Status], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__ef_migrations]
+    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+)
+BEGIN
+    INSERT INTO [__ef_migrations] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130211555_CaseTriageAndWebhookHealth', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

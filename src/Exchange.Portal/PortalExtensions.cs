@@ -45,6 +45,8 @@ public static class PortalExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(PortalAuth.MemberPolicy, p => p.RequireAuthenticatedUser())
             .AddPolicy(PortalAuth.EngineerPolicy, p => p.RequireRole(Roles.Engineer))
+            .AddPolicy(PortalAuth.CaseReaderPolicy, p => p.RequireRole(Roles.Engineer, Roles.MemberAdmin))
+            .AddPolicy(PortalAuth.AgreementReaderPolicy, p => p.RequireRole(Roles.LegalAdmin, Roles.MemberAdmin))
             .AddPolicy(PortalAuth.MemberAdminPolicy, p => p.RequireRole(Roles.MemberAdmin))
             .AddPolicy(PortalAuth.LegalAdminPolicy, p => p.RequireRole(Roles.LegalAdmin))
             .AddPolicy(PortalAuth.PrivacyPolicy, p => p.RequireRole(Roles.PrivacyOfficer))
@@ -59,10 +61,12 @@ public static class PortalExtensions
         });
         services.AddRazorPages(o =>
         {
-            o.Conventions.AuthorizeFolder("/Cases", PortalAuth.EngineerPolicy);
+            o.Conventions.AuthorizeFolder("/Cases", PortalAuth.CaseReaderPolicy);
+            o.Conventions.AuthorizePage("/Cases/New", PortalAuth.EngineerPolicy);
             o.Conventions.AuthorizeFolder("/Authorisations", PortalAuth.EngineerPolicy);
             o.Conventions.AuthorizeFolder("/Admin", PortalAuth.MemberAdminPolicy);
-            o.Conventions.AuthorizeFolder("/Agreements", PortalAuth.LegalAdminPolicy);
+            o.Conventions.AuthorizeFolder("/Agreements", PortalAuth.AgreementReaderPolicy);
+            o.Conventions.AuthorizePage("/Agreements/New", PortalAuth.LegalAdminPolicy);
             o.Conventions.AuthorizeFolder("/Privacy", PortalAuth.PrivacyPolicy);
             o.Conventions.AuthorizeFolder("/Operator", PortalAuth.OperatorPolicy);
             o.Conventions.AuthorizePage("/Dashboard", PortalAuth.MemberPolicy);

@@ -22,6 +22,10 @@ public sealed class PortalOptions
 
     /// <summary>How long a session lives without use; every request slides it.</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>Lines per page of the case lists and the webhook deliveries.</summary>
+    [Range(1, 100)]
+    public int ListPageSize { get; set; } = 25;
 }
 
 /// <summary>Where the portal finds its identity provider (section Exchange:Auth).</summary>

@@ -41,7 +41,8 @@ public sealed class MemberSystem(ExchangeServices services, string clientId, str
         await PostAsync(http, $"/api/v1/customer-authorisations/{authorisation}/withdraw", new { reason = "Customer withdrew" });
     }
 
-    public async Task<Guid> OpenCaseToAsync(string receiver, string summary, Guid? underAuthorisation = null, IReadOnlyDictionary<string, string>? moreFields = null)
+    public async Task<Guid> OpenCaseToAsync(string receiver, string summary, Guid? underAuthorisation = null, IReadOnlyDictionary<string, string>? moreFields = null,
+        int severity = 2, string? reference = null)
     {
         var authorisation = underAuthorisation ?? await AuthoriseAsync([receiver]);
         var fields = new Dictionary<string, string>
@@ -62,8 +63,8 @@ public sealed class MemberSystem(ExchangeServices services, string clientId, str
             {
                 receivingMemberId = receiver,
                 customerAuthorisationId = authorisation,
-                severity = 2,
-                submitterCaseReference = "ACME-" + Guid.NewGuid().ToString("N")[..6],
+                severity,
+                submitterCaseReference = reference ?? "ACME-" + Guid.NewGuid().ToString("N")[..6],
                 fields,
             }),
         };

@@ -117,6 +117,7 @@ public sealed class ProblemSchemaFilter : IDocumentFilter
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> StringEnums = new Dictionary<string, IReadOnlyList<string>>
     {
         ["CaseBox"] = ["inbox", "outbox"],
+        ["CaseSort"] = ["newest", "due", "severity"],
         ["WithheldReason"] = typeof(WithheldReasons).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
             .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList(),
         ["DeliveryStatus"] = Enum.GetValues<Exchange.Core.Webhooks.DeliveryStatus>().Select(s => s.ToString().ToLowerInvariant()).ToList(),
@@ -127,6 +128,7 @@ public sealed class ProblemSchemaFilter : IDocumentFilter
         var descriptions = new Dictionary<string, string>
         {
             ["CaseBox"] = "Which of the caller's cases: `inbox` (received) or `outbox` (sent).",
+            ["CaseSort"] = "The order of a case list: `newest` first, soonest response `due` first (none last), or most severe first (`severity`, oldest first within one).",
             ["WithheldReason"] = "Why a submitted field, or part of it, did not reach the receiver.",
             ["DeliveryStatus"] = "A webhook delivery's state: `pending` (retrying), `succeeded` or `dead` (gave up).",
         };
@@ -339,6 +341,8 @@ public sealed class ContractOperationFilter : IOperationFilter
             {
                 ("/api/v1/cases", "box") => new OpenApiSchemaReference("CaseBox", document),
                 ("/api/v1/cases", "status") => new OpenApiSchemaReference("CaseStatus", document),
+                ("/api/v1/cases", "sort") => new OpenApiSchemaReference("CaseSort", document),
+                ("/api/v1/cases", "q") => new OpenApiSchema { Type = JsonSchemaType.String, MinLength = 1, MaxLength = 200, Description = "A case id, a case reference (exact), or words of the summary of one of the caller's 500 newest open cases (decision 0210)." },
                 ("/api/v1/webhook-deliveries", "status") => new OpenApiSchemaReference("DeliveryStatus", document),
                 ("/api/v1/customer-authorisations", "active") => new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "Only authorisations in force (true) or only those no longer in force (false)." },
                 ("/api/v1/webhook-deliveries", "limit") => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "500", Description = "Default 100; a value outside 1 to 500 is brought into it." },

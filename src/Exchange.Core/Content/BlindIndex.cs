@@ -107,10 +107,25 @@ public static class BlindIndex
             .Select(term => new CaseBlindIndexEntry { CaseId = caseId, KekId = kekId, Hash = Hash(hashKey, term) });
     }
 
-    /// <summary>Every term of a case's content: its text columns, its fields (<see cref="FieldTerms"/>) and its notes.</summary>
+    /// <summary>
+    /// The terms of one of a case's own text columns: those of its text, and for the two case
+    /// references the reference itself (<see cref="CaseTriage.ReferenceTerm"/>), so a member can find
+    /// a case by its reference without the database holding the reference in clear (decision 0210).
+    /// </summary>
+    public static IEnumerable<string> ColumnTerms(string property, string? value)
+    {
+        var terms = Terms(value);
+        var reference = property is nameof(CollaborationCase.SubmitterCaseReference) or nameof(CollaborationCase.ReceiverCaseReference)
+            ? CaseTriage.ReferenceTerm(value)
+            : null;
+        return reference is null ? terms : terms.Append(reference);
+    }
+
+    /// <summary>Every term of a case's content: its text columns (<see cref="ColumnTerms"/>), its fields (<see cref="FieldTerms"/>) and its notes.</summary>
     public static IEnumerable<string> CaseTerms(CollaborationCase collaboration, IEnumerable<CaseField> fields, IEnumerable<CaseNote> notes) =>
-        new[] { collaboration.SubmitterCaseReference, collaboration.ReceiverCaseReference, collaboration.RejectionReason, collaboration.StepsTaken, collaboration.Conclusion }
-            .SelectMany(Terms)
+        ColumnTerms(nameof(CollaborationCase.SubmitterCaseReference), collaboration.SubmitterCaseReference)
+            .Concat(ColumnTerms(nameof(CollaborationCase.ReceiverCaseReference), collaboration.ReceiverCaseReference))
+            .Concat(new[] { collaboration.RejectionReason, collaboration.StepsTaken, collaboration.Conclusion }.SelectMany(Terms))
             .Concat(fields.SelectMany(f => FieldTerms(f.Name, f.Value)))
             .Concat(notes.SelectMany(n => Terms(n.Body)));
 
@@ -119,14 +134,13 @@ public static class BlindIndex
     /// data-subject search; the caller applies need-to-know). Hashed under every key-encryption
     /// key that exists, so a search during a rotation finds entries of either key.
     /// </summary>
-    public static async Task<IReadOnlyList<Guid>> FindCasesAsync(ExchangeDbContext db, string identifier, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<Guid>> FindCasesAsync(ExchangeDbContext db, string identifier, CancellationToken cancellationToken = default) =>
+        TermFor(identifier) is { } term ? await FindTermAsync(db, term, cancellationToken) : [];
+
+    /// <summary>The live cases whose index holds a term (<see cref="Terms"/>, <see cref="ColumnTerms"/>); the caller applies need-to-know.</summary>
+    public static async Task<IReadOnlyList<Guid>> FindTermAsync(ExchangeDbContext db, string term, CancellationToken cancellationToken = default)
     {
         var protector = db.ContentProtector ?? throw new InvalidOperationException("This context has no case content protector.");
-        if (TermFor(identifier) is not { } term)
-        {
-            return [];
-        }
-
         var found = new HashSet<Guid>();
         foreach (var kekId in protector.Keks.Ids())
         {

@@ -279,7 +279,12 @@ public sealed class CaseContentInterceptor : SaveChangesInterceptor, IMaterializ
                     keys.Restore.Add((entry, name, plain));
                     property.CurrentValue = CaseContentProtector.Seal(key, caseId, Purpose(entry.Entity, name), plain);
                     (terms.TryGetValue(caseId, out var set) ? set : terms[caseId] = new HashSet<string>(StringComparer.Ordinal))
-                        .UnionWith(entry.Entity is CaseField field ? BlindIndex.FieldTerms(field.Name, plain) : BlindIndex.Terms(plain));
+                        .UnionWith(entry.Entity switch
+                        {
+                            CaseField field => BlindIndex.FieldTerms(field.Name, plain),
+                            CollaborationCase => BlindIndex.ColumnTerms(name, plain),
+                            _ => BlindIndex.Terms(plain),
+                        });
                 }
             }
 

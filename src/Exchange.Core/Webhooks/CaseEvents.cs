@@ -23,6 +23,9 @@ public static class CaseEvents
     public const string DataSubjectRequest = "case.data_subject_request";
     public const string AgreementExpiring = "agreement.expiring";
 
+    /// <summary>A test event a member admin sends to one endpoint; no endpoint subscribes to it, it is never sent otherwise.</summary>
+    public const string Ping = "webhook.ping";
+
     public static readonly IReadOnlyList<string> All =
         [Created, Accepted, InformationRequested, InformationProvided, Rejected, Resolved, Halted, Withdrawn, NoteAdded, Purged, DeadlinePassed, DataSubjectRequest, AgreementExpiring];
 
@@ -73,6 +76,26 @@ public static class CaseEvents
             RecipientMemberIds = memberIds.Distinct().ToList(),
             OccurredAt = now,
             Payload = message.Payload,
+        };
+    }
+
+    /// <summary>A test event through the outbox and the normal delivery path, to one endpoint of the member only.</summary>
+    public static OutboxMessage ForTest(WebhookSubscription subscription, DateTime now)
+    {
+        var id = Guid.CreateVersion7();
+        return new OutboxMessage
+        {
+            Id = id,
+            EventType = Ping,
+            RecipientMemberIds = [subscription.MemberId],
+            SubscriptionId = subscription.Id,
+            OccurredAt = now,
+            Payload = JsonSerializer.Serialize(new
+            {
+                type = Ping,
+                timestamp = now.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture),
+                data = new { subscriptionId = subscription.Id, testId = id },
+            }),
         };
     }
 

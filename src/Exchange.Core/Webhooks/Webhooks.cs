@@ -14,6 +14,8 @@ public sealed class WebhookSubscription
     public DateTime CreatedAt { get; init; }
     public DateTime? DisabledAt { get; set; }
     public string? DisabledReason { get; set; }
+    /// <summary>Failed attempts in a row across the endpoint's deliveries; a success resets it, a run long enough disables the endpoint.</summary>
+    public int ConsecutiveFailures { get; set; }
 }
 
 public enum DeliveryStatus
@@ -53,6 +55,8 @@ public sealed class OutboxMessage
     public Guid? CaseId { get; init; }
     /// <summary>The members that may receive it: the two members of the case.</summary>
     public List<string> RecipientMemberIds { get; init; } = [];
+    /// <summary>Set for a test event: delivered to this one endpoint only, whatever event types it chose.</summary>
+    public Guid? SubscriptionId { get; init; }
     public required string Payload { get; init; }
     public DateTime OccurredAt { get; init; }
     public DateTime? ProcessedAt { get; set; }

@@ -43,6 +43,13 @@ public sealed class WebhookJobOptions : JobOptions
     [Range(1, 50)]
     public int MaxAttempts { get; set; } = 8;
 
+    /// <summary>
+    /// Failed attempts in a row, across all of an endpoint's deliveries, after which the endpoint is
+    /// disabled (the member admin sees why in the portal and re-enables it there).
+    /// </summary>
+    [Range(1, 1000)]
+    public int DisableAfterFailures { get; set; } = 20;
+
     /// <summary>The first retry's delay; each further retry doubles it, with up to 25% jitter.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -69,8 +69,9 @@ public sealed class WebhookDispatcher(
                     continue;
                 }
 
+                // A test event goes to the one endpoint it names; any other to every matching endpoint of its recipients.
                 foreach (var subscription in subscriptions.Where(s => message.RecipientMemberIds.Contains(s.MemberId)
-                    && (s.EventTypes.Count == 0 || s.EventTypes.Contains(message.EventType))))
+                    && (message.SubscriptionId is { } target ? s.Id == target : s.EventTypes.Count == 0 || s.EventTypes.Contains(message.EventType))))
                 {
                     var delivery = new WebhookDelivery
                     {
@@ -225,6 +226,14 @@ public sealed class WebhookDispatcher(
             nextAttemptAt = now + RetryDelay(attempts, outcome.RetryAfter);
         }
 
+        // The endpoint's run of failures, across its deliveries: long enough, and this delivery ends
+        // here with its own reason (not "endpoint disabled" at a pointless next attempt).
+        if (subscription is not null && !endpointDisabled && await CountRunAsync(subscription.Id, outcome.Succeeded, cancellationToken) is { } runReason)
+        {
+            status = DeliveryStatus.Dead;
+            disableReason ??= runReason;
+        }
+
         await db.WebhookDeliveries.Where(d => d.Id == delivery.Id && d.Status == DeliveryStatus.Pending).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Status, status)
             .SetProperty(d => d.Attempts, attempts)
@@ -260,6 +269,27 @@ public sealed class WebhookDispatcher(
         {
             await DisableAsync(subscription, disableReason, now, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Keeps the endpoint's run of failed attempts: a success ends it, a failure lengthens it, and a
+    /// run of <see cref="WebhookJobOptions.DisableAfterFailures"/> disables the endpoint (whatever
+    /// the deliveries' own attempts), so an endpoint that is down stops collecting retries.
+    /// </summary>
+    private async Task<string?> CountRunAsync(Guid subscriptionId, bool succeeded, CancellationToken cancellationToken)
+    {
+        if (succeeded)
+        {
+            await db.WebhookSubscriptions.Where(s => s.Id == subscriptionId && s.ConsecutiveFailures != 0)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.ConsecutiveFailures, 0), cancellationToken);
+            return null;
+        }
+
+        // One statement, so two workers failing at once both count.
+        await db.WebhookSubscriptions.Where(s => s.Id == subscriptionId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.ConsecutiveFailures, x => x.ConsecutiveFailures + 1), cancellationToken);
+        var run = await db.WebhookSubscriptions.AsNoTracking().Where(s => s.Id == subscriptionId).Select(s => s.ConsecutiveFailures).FirstOrDefaultAsync(cancellationToken);
+        return run >= options.Value.DisableAfterFailures ? PersistentFailureReason : null;
     }
 
     /// <summary>Disables an endpoint and records it in the audit log, which is what the member and the operator are shown.</summary>

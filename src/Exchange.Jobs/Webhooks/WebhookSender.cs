@@ -65,7 +65,9 @@ public sealed class WebhookSender : IDisposable
                 return new SendOutcome(true, code, null, null);
             }
 
-            return new SendOutcome(false, code, RetryAfter(response, now), $"HTTP {code}");
+            // The status code and its standard phrase only: the response body is never read, so nothing
+            // the receiver wrote (which may quote data) reaches the exchange's records.
+            return new SendOutcome(false, code, RetryAfter(response, now), $"HTTP {code} {ReasonPhrase(code)}".TrimEnd());
         }
         catch (HttpRequestException ex) when (ex.InnerException is TargetRefusedException)
         {
@@ -73,13 +75,22 @@ public sealed class WebhookSender : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            return new SendOutcome(false, null, null, $"connection failed ({ex.HttpRequestError})");
+            return new SendOutcome(false, null, null, ex.HttpRequestError switch
+            {
+                HttpRequestError.NameResolutionError => "connection failed: the host name does not resolve (NameResolutionError)",
+                HttpRequestError.SecureConnectionError => "connection failed: TLS handshake or certificate check failed (SecureConnectionError)",
+                HttpRequestError.ConnectionError => "connection failed: refused or reset (ConnectionError)",
+                HttpRequestError.ResponseEnded or HttpRequestError.InvalidResponse => $"connection failed: no valid HTTP answer ({ex.HttpRequestError})",
+                _ => $"connection failed ({ex.HttpRequestError})",
+            });
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new SendOutcome(false, null, null, "timed out");
+            return new SendOutcome(false, null, null, $"timed out: no answer within {_client.Timeout.TotalSeconds:0} s");
         }
     }
+
+    private static string ReasonPhrase(int code) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(code);
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {

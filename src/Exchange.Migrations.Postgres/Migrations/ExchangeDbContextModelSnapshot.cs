@@ -523,6 +523,18 @@ namespace Exchange.Migrations.Postgres.Migrations
 
                     b.HasIndex("SubmittingMemberId", "Id");
 
+                    b.HasIndex("ReceivingMemberId", "ResponseDueAt", "Id");
+
+                    b.HasIndex("ReceivingMemberId", "Severity", "Id");
+
+                    b.HasIndex("ReceivingMemberId", "Status", "Id");
+
+                    b.HasIndex("SubmittingMemberId", "ResponseDueAt", "Id");
+
+                    b.HasIndex("SubmittingMemberId", "Severity", "Id");
+
+                    b.HasIndex("SubmittingMemberId", "Status", "Id");
+
                     b.ToTable("cases", (string)null);
                 });
 
@@ -1268,6 +1280,9 @@ namespace Exchange.Migrations.Postgres.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<Guid?>("SubscriptionId")
+                        .HasColumnType("uuid");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ProcessedAt");
@@ -1345,6 +1360,8 @@ namespace Exchange.Migrations.Postgres.Migrations
 
                     b.HasIndex("MemberId", "CreatedAt");
 
+                    b.HasIndex("MemberId", "Id");
+
                     b.HasIndex("OutboxMessageId", "SubscriptionId")
                         .IsUnique();
 
@@ -1358,6 +1375,9 @@ namespace Exchange.Migrations.Postgres.Migrations
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");

@@ -524,6 +524,18 @@ namespace Exchange.Migrations.SqlServer.Migrations
 
                     b.HasIndex("SubmittingMemberId", "Id");
 
+                    b.HasIndex("ReceivingMemberId", "ResponseDueAt", "Id");
+
+                    b.HasIndex("ReceivingMemberId", "Severity", "Id");
+
+                    b.HasIndex("ReceivingMemberId", "Status", "Id");
+
+                    b.HasIndex("SubmittingMemberId", "ResponseDueAt", "Id");
+
+                    b.HasIndex("SubmittingMemberId", "Severity", "Id");
+
+                    b.HasIndex("SubmittingMemberId", "Status", "Id");
+
                     b.ToTable("cases", (string)null);
                 });
 
@@ -1270,6 +1282,9 @@ namespace Exchange.Migrations.SqlServer.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)");
 
+                    b.Property<Guid?>("SubscriptionId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ProcessedAt");
@@ -1347,6 +1362,8 @@ namespace Exchange.Migrations.SqlServer.Migrations
 
                     b.HasIndex("MemberId", "CreatedAt");
 
+                    b.HasIndex("MemberId", "Id");
+
                     b.HasIndex("OutboxMessageId", "SubscriptionId")
                         .IsUnique();
 
@@ -1360,6 +1377,9 @@ namespace Exchange.Migrations.SqlServer.Migrations
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("int");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("datetime2");

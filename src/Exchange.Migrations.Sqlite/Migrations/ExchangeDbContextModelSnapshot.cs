@@ -516,6 +516,18 @@ namespace Exchange.Migrations.Sqlite.Migrations
 
                     b.HasIndex("SubmittingMemberId", "Id");
 
+                    b.HasIndex("ReceivingMemberId", "ResponseDueAt", "Id");
+
+                    b.HasIndex("ReceivingMemberId", "Severity", "Id");
+
+                    b.HasIndex("ReceivingMemberId", "Status", "Id");
+
+                    b.HasIndex("SubmittingMemberId", "ResponseDueAt", "Id");
+
+                    b.HasIndex("SubmittingMemberId", "Severity", "Id");
+
+                    b.HasIndex("SubmittingMemberId", "Status", "Id");
+
                     b.ToTable("cases", (string)null);
                 });
 
@@ -1261,6 +1273,9 @@ namespace Exchange.Migrations.Sqlite.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("SubscriptionId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("ProcessedAt");
@@ -1338,6 +1353,8 @@ namespace Exchange.Migrations.Sqlite.Migrations
 
                     b.HasIndex("MemberId", "CreatedAt");
 
+                    b.HasIndex("MemberId", "Id");
+
                     b.HasIndex("OutboxMessageId", "SubscriptionId")
                         .IsUnique();
 
@@ -1351,6 +1368,9 @@ namespace Exchange.Migrations.Sqlite.Migrations
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");

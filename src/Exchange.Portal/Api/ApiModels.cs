@@ -50,7 +50,8 @@ public sealed record CaseDto(
     PurgeDto? Purge = null,
     List<string>? AllowedActions = null,
     CaseOwnersDto? Owners = null,
-    bool? RespondedInTime = null)
+    bool? RespondedInTime = null,
+    bool WaitingOnYou = false)
 {
     public bool IsPurged => Status == "purged";
 
@@ -63,7 +64,8 @@ public sealed record CaseDto(
     public string CounterpartOf(string? memberId) => memberId == SubmittingMemberId ? ReceivingMemberId : SubmittingMemberId;
 }
 
-public sealed record CasePage(List<CaseDto> Items, string? NextCursor);
+/// <summary>A page of a case list: cursors both ways and the whole list's count (capped by the API: `TotalCapped`).</summary>
+public sealed record CasePage(List<CaseDto> Items, string? NextCursor, string? PreviousCursor = null, int Total = 0, bool TotalCapped = false);
 
 /// <summary>What remains of a purged case: when and why, how it ended, and each member's confirmation that its copy is gone.</summary>
 public sealed record PurgeDto(DateTimeOffset PurgedAt, string Reason, string Outcome, string SubmitterInitials, string? ReceiverInitials, List<PurgeReceiptLineDto> Receipts);
@@ -125,7 +127,10 @@ internal static class ApiJson
 }
 
 /// <summary>A member's webhook endpoint; no event types means every event.</summary>
-public sealed record WebhookSubscriptionDto(Guid Id, string Url, List<string> EventTypes, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt, string? DisabledReason);
+public sealed record WebhookSubscriptionDto(Guid Id, string Url, List<string> EventTypes, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt, string? DisabledReason,
+    int ConsecutiveFailures = 0);
+
+public sealed record WebhookTestDto(Guid SubscriptionId, string MessageId, string EventType);
 
 /// <summary>The only answer that carries an endpoint's signing secret (after create or rotate): shown once.</summary>
 public sealed record CreatedWebhookSubscriptionDto(Guid Id, string Url, List<string> EventTypes, DateTimeOffset CreatedAt, string Secret);

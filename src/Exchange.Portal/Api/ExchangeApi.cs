@@ -40,6 +40,21 @@ public sealed class ExchangeApi(HttpClient http)
         return SendAsync<CasePage>(HttpMethod.Get, query, null, ct);
     }
 
+    /// <summary>The triage list: sort, search and a cursor one way (`after` for the next page, `before` for the previous).</summary>
+    public Task<ApiResult<CasePage>> CaseListAsync(string box, string? status, string? sort, string? q, string? after, string? before, int limit, CancellationToken ct)
+    {
+        var query = $"cases?box={Uri.EscapeDataString(box)}&limit={limit}";
+        foreach (var (name, value) in new[] { ("status", status), ("sort", sort), ("q", q), ("after", after), ("before", before) })
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                query += $"&{name}={Uri.EscapeDataString(value)}";
+            }
+        }
+
+        return SendAsync<CasePage>(HttpMethod.Get, query, null, ct);
+    }
+
     public Task<ApiResult<CaseDto>> CaseAsync(Guid id, CancellationToken ct) =>
         SendAsync<CaseDto>(HttpMethod.Get, $"cases/{id}", null, ct);
 
@@ -112,6 +127,21 @@ public sealed class ExchangeApi(HttpClient http)
     /// <summary>The member's most recent deliveries, newest first.</summary>
     public Task<ApiResult<List<WebhookDeliveryDto>>> WebhookDeliveriesAsync(int limit, CancellationToken ct) =>
         SendAsync<List<WebhookDeliveryDto>>(HttpMethod.Get, $"webhook-deliveries?limit={limit}", null, ct);
+
+    public Task<ApiResult<List<WebhookDeliveryDto>>> WebhookDeliveryPageAsync(Guid? subscriptionId, Guid? before, Guid? after, int limit, CancellationToken ct)
+    {
+        var query = $"webhook-deliveries?limit={limit}";
+        query += subscriptionId is { } s ? $"&subscriptionId={s}" : "";
+        query += before is { } b ? $"&before={b}" : "";
+        query += after is { } a ? $"&after={a}" : "";
+        return SendAsync<List<WebhookDeliveryDto>>(HttpMethod.Get, query, null, ct);
+    }
+
+    public Task<ApiResult<WebhookTestDto>> TestWebhookAsync(Guid id, CancellationToken ct) =>
+        SendAsync<WebhookTestDto>(HttpMethod.Post, $"webhook-subscriptions/{id}/test", null, ct);
+
+    public Task<ApiResult<WebhookSubscriptionDto>> EnableWebhookAsync(Guid id, CancellationToken ct) =>
+        SendAsync<WebhookSubscriptionDto>(HttpMethod.Post, $"webhook-subscriptions/{id}/enable", null, ct);
 
     public Task<ApiResult<WebhookDeliveryDto>> RedeliverAsync(Guid id, CancellationToken ct) =>
         SendAsync<WebhookDeliveryDto>(HttpMethod.Post, $"webhook-deliveries/{id}/redeliver", null, ct);

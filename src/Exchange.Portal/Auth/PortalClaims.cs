@@ -44,6 +44,10 @@ public static class PortalAuth
     public const string LegalAdminPolicy = "legal-admin";
     public const string PrivacyPolicy = "privacy-officer";
     public const string MemberPolicy = "member";
+    /// <summary>Engineers work the member's cases; its admins see them (issue 15 item 13), the API refusing them any change.</summary>
+    public const string CaseReaderPolicy = "case-reader";
+    /// <summary>Legal admins manage agreements; a member's admins read the member's own.</summary>
+    public const string AgreementReaderPolicy = "agreement-reader";
 }
 
 /// <summary>Identity's discovery document, as the OpenID Connect handler fetched and caches it.</summary>

@@ -76,10 +76,14 @@ public sealed record PurgeDto(DateTime PurgedAt, string Reason, CaseStatus Outco
 
 public sealed record PurgeReceiptLineDto(string MemberId, DateTime ConfirmedAt);
 
-/// <summary>A line of a case list. Operator staff get the same shape without the summary: metadata, not content.</summary>
+/// <summary>
+/// A line of a case list. Operator staff get the same shape without the summary: metadata, not content.
+/// `waitingOnYou`: the case's state expects the caller's member's next move (answering, working or resolving it).
+/// </summary>
 public sealed record CaseSummaryDto(
     Guid Id, string SubmittingMemberId, string ReceivingMemberId, int? Severity, CaseStatus Status, string? SubmitterCaseReference,
-    string? ReceiverCaseReference, string? Summary, DateTime CreatedAt, DateTime UpdatedAt, DateTime? ResponseDueAt, DateTime? ConcludedAt)
+    string? ReceiverCaseReference, string? Summary, DateTime CreatedAt, DateTime UpdatedAt, DateTime? ResponseDueAt, DateTime? ConcludedAt,
+    bool WaitingOnYou = false)
 {
     /// <summary>When the receiver first answered (accepted, rejected or asked), kept after the purge; null before.</summary>
     public DateTime? RespondedAt { get; init; }
@@ -88,7 +92,11 @@ public sealed record CaseSummaryDto(
     public bool? RespondedInTime { get; init; }
 }
 
-public sealed record CasePage(IReadOnlyList<CaseSummaryDto> Items, string? NextCursor);
+/// <summary>
+/// One page of a case list. `nextCursor` goes as `after`, `previousCursor` as `before`; `total` counts the
+/// whole filtered list up to a cap (`totalCapped` says there are at least that many).
+/// </summary>
+public sealed record CasePage(IReadOnlyList<CaseSummaryDto> Items, string? NextCursor, string? PreviousCursor, int Total, bool TotalCapped);
 
 /// <summary>What the receiver would see, and what would be withheld, if the case were submitted now.</summary>
 public sealed record CasePreviewDto(string ReceivingMemberId, IReadOnlyDictionary<string, string> Fields, IReadOnlyList<WithheldFieldDto> WithheldFields);

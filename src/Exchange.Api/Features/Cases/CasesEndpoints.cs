@@ -33,13 +33,13 @@ public sealed record CaseServices(
 /// case's two members (operator staff included) gets the same 404 as for an id that does not exist.
 /// Every read and change appends to the audit log in the transaction that reads or writes the case.
 /// </summary>
-public static class CasesEndpoints
+public static partial class CasesEndpoints
 {
     public static IEndpointRouteBuilder MapCasesEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/cases").WithTags("Cases");
         group.MapGet("/", List).RequireAuthorization(ApiPolicies.CasesRead)
-            .Describe("listCases", "List cases", "The caller's cases, newest first: `box=inbox` (received) or `outbox` (sent), optionally by `status`; `status=purged` lists tombstones. Keyset pages via `cursor`.");
+            .Describe("listCases", "List cases", ListDescription);
         group.MapPost("/", Create).RequireAuthorization(ApiPolicies.CasesWrite).RequireRateLimiting(RequestLimits.CaseCreationPolicy).Validated<CreateCaseRequest>()
             .Describe("createCase", "Open a case", "Submits a collaboration request to another member. The agreement, authorisation and transfer gates run, then minimisation; a refusal is a 422 with a stable code and nothing is stored. Send an Idempotency-Key to retry safely.");
         group.MapPost("/preview", Preview).RequireAuthorization(ApiPolicies.CasesWrite).Validated<CreateCaseRequest>()
@@ -68,157 +68,6 @@ public static class CasesEndpoints
         group.MapPost("/{id:guid}/notes", AddNote).RequireAuthorization(ApiPolicies.CasesWrite).Validated<NoteRequest>()
             .Describe("addCaseNote", "Add a note", "Adds a note to an open case; free text is screened for personal data as the receiver's policy says.");
         return app;
-    }
-
-    // ---- list ----
-
-    private static async Task<Results<Ok<CasePage>, ValidationProblem>> List(
-        string? box, string? status, string? cursor, int? limit, Caller caller, [AsParameters] CaseServices s, CancellationToken cancellationToken)
-    {
-        var max = s.Limits.Value.MaxPageSize;
-        var size = limit ?? s.Limits.Value.DefaultPageSize;
-        if (size < 1 || size > max)
-        {
-            return Problems.Invalid("limit", $"Must be between 1 and {max}.");
-        }
-
-        CaseStatus? wanted = null;
-        if (status is not null)
-        {
-            var match = Enum.GetValues<CaseStatus>().Where(v => CaseLifecycle.StatusName(v) == status).ToList();
-            if (match.Count == 0)
-            {
-                return Problems.Invalid("status", "Must be one of: " + string.Join(", ", Enum.GetValues<CaseStatus>().Select(CaseLifecycle.StatusName)) + ".");
-            }
-
-            wanted = match[0];
-        }
-
-        Guid? after = null;
-        if (cursor is not null)
-        {
-            if (!KeysetCursor.TryDecode(cursor, out var decoded))
-            {
-                return Problems.Invalid("cursor", "Not a cursor this API issued.");
-            }
-
-            after = decoded;
-        }
-
-        var access = caller.Access;
-        var metadataOnly = access.MetadataOnly;
-        if (!metadataOnly && box is not null and not "inbox" and not "outbox")
-        {
-            return Problems.Invalid("box", "Must be inbox or outbox.");
-        }
-
-        if (metadataOnly && box is not null)
-        {
-            return Problems.Invalid("box", "Operator staff list case metadata across members; leave out box.");
-        }
-
-        if (wanted == CaseStatus.Purged)
-        {
-            return TypedResults.Ok(await ListPurgedAsync(box, after, size, access, caller, s, cancellationToken));
-        }
-
-        // Operator staff see every case's metadata (ids, members, states, timestamps), never content.
-        var query = access.Box(s.Db.Cases.AsNoTracking(), box);
-
-        if (wanted is { } st)
-        {
-            query = query.Where(c => c.Status == st);
-        }
-
-        if (after is { } last)
-        {
-            // Keyset: ids are version 7 UUIDs, so id order is creation order on every provider.
-            query = query.Where(c => c.Id.CompareTo(last) < 0);
-        }
-
-        // Content is ciphertext in the database: the page is read with its stored columns, then
-        // opened with the keys of the page's cases (only the caller's own cases reach here).
-        var rows = await query.OrderByDescending(c => c.Id).Take(size + 1)
-            .Select(c => new
-            {
-                c.Id, c.SubmittingMemberId, c.ReceivingMemberId, c.Severity, c.Status, c.CreatedAt, c.UpdatedAt, c.ResponseDueAt, c.ConcludedAt,
-                c.RespondedAt, c.RespondedInTime,
-                Version = EF.Property<int>(c, CaseContentInterceptor.VersionProperty),
-                SubmitterReference = metadataOnly ? null : c.SubmitterCaseReference,
-                ReceiverReference = metadataOnly ? null : c.ReceiverCaseReference,
-                // Two scalar subqueries, each a primary-key lookup per listed case. An object here made
-                // EF join a window over every case's summary, which grew with the whole table
-                // (300-700 ms a page at 1,000,000 cases in the issue 13 benchmark).
-                Summary = metadataOnly ? null : c.Fields.Where(f => f.Name == FieldCatalogue.Summary).Select(f => f.Value).FirstOrDefault(),
-                SummaryVersion = metadataOnly ? 0 : c.Fields.Where(f => f.Name == FieldCatalogue.Summary)
-                    .Select(f => EF.Property<int>(f, CaseContentInterceptor.VersionProperty)).FirstOrDefault(),
-            })
-            .ToListAsync(cancellationToken);
-        var page = rows.Take(size).ToList();
-        var pageIds = page.Select(r => r.Id).ToList();
-        await access.UnlockAsync(s.Db, s.Db.Cases.Where(c => pageIds.Contains(c.Id)), cancellationToken);
-
-        var items = new List<CaseSummaryDto>(page.Count);
-        foreach (var r in page)
-        {
-            string? submitterReference = null, receiverReference = null, summary = null;
-            try
-            {
-                submitterReference = s.Db.OpenProjected(r.Id, CaseContentInterceptor.CasePurpose(nameof(CollaborationCase.SubmitterCaseReference)), r.Version, r.SubmitterReference);
-                receiverReference = s.Db.OpenProjected(r.Id, CaseContentInterceptor.CasePurpose(nameof(CollaborationCase.ReceiverCaseReference)), r.Version, r.ReceiverReference);
-                summary = r.Summary is null ? null : s.Db.OpenProjected(r.Id, CaseContentInterceptor.FieldPurpose(FieldCatalogue.Summary), r.SummaryVersion, r.Summary);
-            }
-            catch (CaseContentIntegrityException)
-            {
-                // One damaged case must not hide the others: its line shows no content; reading it fails.
-                s.Logger.LogError("Stored content of case {CaseId} failed authentication; listed without content", r.Id);
-                submitterReference = receiverReference = summary = null;
-            }
-
-            items.Add(new CaseSummaryDto(r.Id, r.SubmittingMemberId, r.ReceivingMemberId, r.Severity, r.Status,
-                submitterReference, receiverReference, summary, r.CreatedAt, r.UpdatedAt, r.ResponseDueAt, r.ConcludedAt)
-            {
-                RespondedAt = r.RespondedAt,
-                RespondedInTime = r.RespondedInTime,
-            });
-        }
-
-        var next = rows.Count > size ? KeysetCursor.Encode(items[^1].Id) : null;
-
-        await s.Audit.InTransactionAsync(() => s.Audit.AppendAsync(caller.Actor, metadataOnly ? "case.metadata_listed" : "case.listed", "case", null,
-            details: new { box, count = items.Count, cases = items.Select(i => i.Id) }, cancellationToken: cancellationToken), cancellationToken);
-
-        return TypedResults.Ok(new CasePage(items, next));
-    }
-
-    /// <summary>
-    /// `status=purged`: the tombstones of the caller's purged cases, as list lines with what the
-    /// tombstone keeps. The case list without this filter shows cases that still hold data.
-    /// </summary>
-    private static async Task<CasePage> ListPurgedAsync(
-        string? box, Guid? after, int size, CaseAccess access, Caller caller, CaseServices s, CancellationToken cancellationToken)
-    {
-        var metadataOnly = access.MetadataOnly;
-        var query = access.Box(s.Db.Tombstones.AsNoTracking(), box);
-
-        if (after is { } last)
-        {
-            query = query.Where(t => t.CaseId.CompareTo(last) < 0);
-        }
-
-        var rows = await query.OrderByDescending(t => t.CaseId).Take(size + 1).ToListAsync(cancellationToken);
-        var items = rows.Take(size).Select(t => new CaseSummaryDto(t.CaseId, t.SubmittingMemberId, t.ReceivingMemberId, null, CaseStatus.Purged,
-            null, null, metadataOnly ? null : t.Summary, t.OpenedAt, t.PurgedAt, null, t.ConcludedAt)
-        {
-            // Metadata the tombstone keeps, so a member's counts of answers in time survive the purge.
-            RespondedAt = t.RespondedAt,
-            RespondedInTime = t.RespondedInTime,
-        }).ToList();
-        var next = rows.Count > size ? KeysetCursor.Encode(items[^1].Id) : null;
-
-        await s.Audit.InTransactionAsync(() => s.Audit.AppendAsync(caller.Actor, metadataOnly ? "case.metadata_listed" : "case.listed", "case", null,
-            details: new { box, status = "purged", count = items.Count, cases = items.Select(i => i.Id) }, cancellationToken: cancellationToken), cancellationToken);
-        return new CasePage(items, next);
     }
 
     /// <summary>

@@ -14,7 +14,15 @@ namespace Exchange.Api.Features.Webhooks;
 
 public sealed record CreateWebhookSubscriptionRequest(string? Url, List<string>? EventTypes);
 
-public sealed record WebhookSubscriptionDto(Guid Id, string Url, List<string> EventTypes, DateTime CreatedAt, DateTime? DisabledAt, string? DisabledReason);
+/// <summary>
+/// An endpoint without its secret. `disabledReason`: `gone` (it answered 410) or `persistent_failure`
+/// (a run of failed attempts); `consecutiveFailures` counts the current run, which a success ends.
+/// </summary>
+public sealed record WebhookSubscriptionDto(Guid Id, string Url, List<string> EventTypes, DateTime CreatedAt, DateTime? DisabledAt, string? DisabledReason,
+    int ConsecutiveFailures = 0);
+
+/// <summary>A test event queued for one endpoint: its delivery appears in the deliveries list under this message id.</summary>
+public sealed record WebhookTestDto(Guid SubscriptionId, string MessageId, string EventType);
 
 /// <summary>The one answer that carries the secret: it is shown once and cannot be read again.</summary>
 public sealed record CreatedWebhookSubscriptionDto(Guid Id, string Url, List<string> EventTypes, DateTime CreatedAt, string Secret);
@@ -50,12 +58,16 @@ public static class WebhooksEndpoints
             .Describe("listWebhookSubscriptions", "List webhook endpoints", "The member's webhook endpoints, without secrets.");
         subscriptions.MapDelete("/{id:guid}", Delete)
             .Describe("deleteWebhookSubscription", "Delete a webhook endpoint", "Removes the endpoint; nothing more is delivered to it.");
+        subscriptions.MapPost("/{id:guid}/test", SendTest)
+            .Describe("testWebhookSubscription", "Send a test event", "Queues a `webhook.ping` event for this one endpoint through the outbox and the normal delivery path (signed, retried, listed with the deliveries). A disabled endpoint is re-enabled first.");
+        subscriptions.MapPost("/{id:guid}/enable", Enable)
+            .Describe("enableWebhookSubscription", "Re-enable a webhook endpoint", "Turns a disabled endpoint back on and starts its run of failures afresh; deliveries dead-lettered meanwhile can be sent again with redeliver.");
         subscriptions.MapPost("/{id:guid}/rotate-secret", RotateSecret)
             .Describe("rotateWebhookSecret", "Rotate a webhook secret", "Issues a new signing secret, shown once; for 24 hours deliveries carry signatures with both secrets.");
 
         var deliveries = app.MapGroup("/api/v1/webhook-deliveries").WithTags("Webhooks").RequireAuthorization(manage);
         deliveries.MapGet("/", Deliveries)
-            .Describe("listWebhookDeliveries", "List webhook deliveries", "Recent deliveries to the member's endpoints with attempts, status and last error.");
+            .Describe("listWebhookDeliveries", "List webhook deliveries", "Deliveries to the member's endpoints, newest first, with attempts, status and the last failure's reason (status code, timeout, connection or TLS failure; never the response body). Optionally by `status` and `subscriptionId`; keyset pages: `before` the last delivery's id for older ones, `after` the first one's id for newer ones.");
         deliveries.MapPost("/{id:guid}/redeliver", Redeliver)
             .Describe("redeliverWebhook", "Deliver again", "Queues one delivery again with the same message id.");
 
@@ -120,7 +132,7 @@ public static class WebhooksEndpoints
         var list = await db.WebhookSubscriptions.AsNoTracking()
             .Where(s => s.MemberId == caller.MemberId)
             .OrderBy(s => s.CreatedAt)
-            .Select(s => new WebhookSubscriptionDto(s.Id, s.Url, s.EventTypes, s.CreatedAt, s.DisabledAt, s.DisabledReason))
+            .Select(s => new WebhookSubscriptionDto(s.Id, s.Url, s.EventTypes, s.CreatedAt, s.DisabledAt, s.DisabledReason, s.ConsecutiveFailures))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(list);
     }
@@ -167,9 +179,71 @@ public static class WebhooksEndpoints
         }, cancellationToken);
     }
 
-    private static async Task<Results<Ok<List<WebhookDeliveryDto>>, ValidationProblem>> Deliveries(
-        string? status, int? limit, Caller caller, ExchangeDbContext db, CancellationToken cancellationToken)
+    /// <summary>A test event through the outbox, for this endpoint only (<see cref="CaseEvents.ForTest"/>).</summary>
+    private static async Task<Results<Accepted<WebhookTestDto>, ProblemHttpResult>> SendTest(
+        Guid id, Caller caller, ExchangeDbContext db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
+        return await audit.InTransactionAsync<Results<Accepted<WebhookTestDto>, ProblemHttpResult>>(async () =>
+        {
+            var subscription = await db.WebhookSubscriptions.FirstOrDefaultAsync(s => s.Id == id && s.MemberId == caller.MemberId, cancellationToken);
+            if (subscription is null)
+            {
+                return Problems.NotFound();
+            }
+
+            // Testing an endpoint is the admin saying it should work: a disabled one is turned back on.
+            if (subscription.DisabledAt is not null)
+            {
+                Reenable(subscription);
+                await audit.AppendAsync(caller.Actor, "webhook_subscription.enabled", "webhook_subscription", id.ToString(), cancellationToken: cancellationToken);
+            }
+
+            var message = CaseEvents.ForTest(subscription, clock.UtcNowStored());
+            db.OutboxMessages.Add(message);
+            await audit.AppendAsync(caller.Actor, "webhook_subscription.tested", "webhook_subscription", id.ToString(),
+                details: new { outboxMessageId = message.Id }, cancellationToken: cancellationToken);
+            var messageId = "msg_" + message.Id.ToString("N");
+            return TypedResults.Accepted($"/api/v1/webhook-deliveries?subscriptionId={id}", new WebhookTestDto(id, messageId, CaseEvents.Ping));
+        }, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<WebhookSubscriptionDto>, ProblemHttpResult>> Enable(
+        Guid id, Caller caller, ExchangeDbContext db, AuditLog audit, CancellationToken cancellationToken)
+    {
+        return await audit.InTransactionAsync<Results<Ok<WebhookSubscriptionDto>, ProblemHttpResult>>(async () =>
+        {
+            var subscription = await db.WebhookSubscriptions.FirstOrDefaultAsync(s => s.Id == id && s.MemberId == caller.MemberId, cancellationToken);
+            if (subscription is null)
+            {
+                return Problems.NotFound();
+            }
+
+            if (subscription.DisabledAt is not null || subscription.ConsecutiveFailures != 0)
+            {
+                Reenable(subscription);
+                await audit.AppendAsync(caller.Actor, "webhook_subscription.enabled", "webhook_subscription", id.ToString(), cancellationToken: cancellationToken);
+            }
+
+            return TypedResults.Ok(new WebhookSubscriptionDto(subscription.Id, subscription.Url, subscription.EventTypes, subscription.CreatedAt,
+                subscription.DisabledAt, subscription.DisabledReason, subscription.ConsecutiveFailures));
+        }, cancellationToken);
+    }
+
+    private static void Reenable(WebhookSubscription subscription)
+    {
+        subscription.DisabledAt = null;
+        subscription.DisabledReason = null;
+        subscription.ConsecutiveFailures = 0;
+    }
+
+    private static async Task<Results<Ok<List<WebhookDeliveryDto>>, ValidationProblem>> Deliveries(
+        string? status, Guid? subscriptionId, Guid? before, Guid? after, int? limit, Caller caller, ExchangeDbContext db, CancellationToken cancellationToken)
+    {
+        if (before is not null && after is not null)
+        {
+            return Problems.Invalid("before", "Page one way at a time: before or after, not both.");
+        }
+
         DeliveryStatus? wanted = null;
         if (status is not null)
         {
@@ -188,7 +262,28 @@ public static class WebhooksEndpoints
             query = query.Where(d => d.Status == s);
         }
 
-        var rows = await query.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id).Take(take).ToListAsync(cancellationToken);
+        if (subscriptionId is { } subscription)
+        {
+            query = query.Where(d => d.SubscriptionId == subscription);
+        }
+
+        // Keyset on the id (version 7, so creation order) over the index (member, id); newest first either way.
+        List<WebhookDelivery> rows;
+        if (after is { } newerThan)
+        {
+            rows = await query.Where(d => d.Id.CompareTo(newerThan) > 0).OrderBy(d => d.Id).Take(take).ToListAsync(cancellationToken);
+            rows.Reverse();
+        }
+        else
+        {
+            if (before is { } olderThan)
+            {
+                query = query.Where(d => d.Id.CompareTo(olderThan) < 0);
+            }
+
+            rows = await query.OrderByDescending(d => d.Id).Take(take).ToListAsync(cancellationToken);
+        }
+
         return TypedResults.Ok(rows.Select(ToDto).ToList());
     }
 

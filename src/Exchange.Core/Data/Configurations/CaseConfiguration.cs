@@ -41,6 +41,14 @@ internal sealed class CaseConfiguration : IEntityTypeConfiguration<Collaboration
         // Keyset pagination of inbox and outbox walks (member, id) in id order.
         builder.HasIndex(c => new { c.SubmittingMemberId, c.Id });
         builder.HasIndex(c => new { c.ReceivingMemberId, c.Id });
+        // Triage (decision 0210): the same walk by response due, by severity, and within one state,
+        // so every sort and filter of the list is a seek, never a scan of the member's cases.
+        builder.HasIndex(c => new { c.SubmittingMemberId, c.ResponseDueAt, c.Id });
+        builder.HasIndex(c => new { c.ReceivingMemberId, c.ResponseDueAt, c.Id });
+        builder.HasIndex(c => new { c.SubmittingMemberId, c.Severity, c.Id });
+        builder.HasIndex(c => new { c.ReceivingMemberId, c.Severity, c.Id });
+        builder.HasIndex(c => new { c.SubmittingMemberId, c.Status, c.Id });
+        builder.HasIndex(c => new { c.ReceivingMemberId, c.Status, c.Id });
         builder.HasIndex(c => c.PurgeDueAt);
         builder.HasIndex(c => new { c.Status, c.ResponseDueAt });
     }

@@ -96,6 +96,8 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         builder.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(d => new { d.Status, d.NextAttemptAt });
         builder.HasIndex(d => new { d.MemberId, d.CreatedAt });
+        // The member's deliveries page by id (version 7, so creation order), both ways.
+        builder.HasIndex(d => new { d.MemberId, d.Id });
         // One delivery per message and endpoint, however many workers fan the outbox out.
         builder.HasIndex(d => new { d.OutboxMessageId, d.SubscriptionId }).IsUnique();
     }

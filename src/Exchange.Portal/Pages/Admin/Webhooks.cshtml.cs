@@ -6,13 +6,14 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace Exchange.Portal.Pages.Admin;
 
 /// <summary>
-/// The member's webhook endpoints (create, rotate the signing secret, delete) and the recent
-/// deliveries to them, each of which can be sent again. Secrets are shown once; the API decides everything.
+/// The member's webhook endpoints (create, send a test event, re-enable, rotate the signing secret,
+/// delete) and the deliveries to them, paged, each with the reason it failed and a way to send it
+/// again. Secrets are shown once; the API decides everything, including when an endpoint is disabled.
 /// </summary>
-public sealed class WebhooksModel(ExchangeApi api) : PageModel
+public sealed class WebhooksModel(ExchangeApi api, Microsoft.Extensions.Options.IOptions<PortalOptions> options) : PageModel
 {
-    /// <summary>How many recent deliveries the page shows; enough to spot a failing endpoint.</summary>
-    public const int RecentDeliveries = 50;
+    /// <summary>Deliveries per page.</summary>
+    public int DeliveryPageSize => options.Value.ListPageSize;
 
     /// <summary>The event types the API accepts; offered as checkboxes so nothing is typed by hand.</summary>
     public static IReadOnlyList<string> EventTypes => CaseEvents.All;
@@ -25,6 +26,21 @@ public sealed class WebhooksModel(ExchangeApi api) : PageModel
 
     [TempData]
     public string? Message { get; set; }
+
+    /// <summary>Deliveries older than this one (the next page).</summary>
+    [FromQuery]
+    public Guid? Before { get; set; }
+
+    /// <summary>Deliveries newer than this one (the previous page).</summary>
+    [FromQuery]
+    public Guid? After { get; set; }
+
+    /// <summary>Only the deliveries to this endpoint.</summary>
+    [FromQuery]
+    public Guid? Endpoint { get; set; }
+
+    public bool HasOlder { get; private set; }
+    public bool HasNewer => Before is not null || (After is not null && Deliveries.Count == DeliveryPageSize);
 
     [BindProperty]
     public string? EndpointUrl { get; set; }
@@ -68,6 +84,51 @@ public sealed class WebhooksModel(ExchangeApi api) : PageModel
         return Page();
     }
 
+    public async Task<IActionResult> OnPostTestAsync(Guid id, CancellationToken ct)
+    {
+        var result = await api.TestWebhookAsync(id, ct);
+        if (result.Ok)
+        {
+            Message = "A test event (webhook.ping) is on its way to the endpoint; its delivery shows below within a few seconds (reload the page).";
+            return RedirectToPage(new { endpoint = id });
+        }
+
+        Problem = result.Problem;
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostEnableAsync(Guid id, CancellationToken ct)
+    {
+        var result = await api.EnableWebhookAsync(id, ct);
+        if (result.Ok)
+        {
+            Message = "The endpoint is enabled again. Deliveries that failed while it was disabled can be sent again from the list below.";
+            return RedirectToPage();
+        }
+
+        Problem = result.Problem;
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    /// <summary>Why an endpoint was disabled, in words.</summary>
+    public static string DisabledBecause(string? reason) => reason switch
+    {
+        "gone" => "it answered 410 Gone, which says the endpoint no longer exists",
+        "persistent_failure" => "its deliveries kept failing (too many failed attempts in a row)",
+        null => "no reason recorded",
+        _ => reason,
+    };
+
+    /// <summary>The outcome of a delivery's last attempt, in words: the reason, never the receiver's answer body.</summary>
+    public static string Outcome(WebhookDeliveryDto d) => d.Status switch
+    {
+        "succeeded" => "delivered" + (d.LastStatusCode is { } code ? $" (HTTP {code})" : ""),
+        _ when d.Attempts == 0 => "not tried yet",
+        _ => d.LastError ?? (d.LastStatusCode is { } failed ? $"HTTP {failed}" : "failed"),
+    };
+
     /// <summary>Where a delivery went, for the deliveries table: the endpoint's URL if it is still listed.</summary>
     public string EndpointOf(Guid subscriptionId) =>
         Subscriptions.FirstOrDefault(s => s.Id == subscriptionId)?.Url ?? "(deleted endpoint)";
@@ -87,8 +148,16 @@ public sealed class WebhooksModel(ExchangeApi api) : PageModel
         var subscriptions = await api.WebhookSubscriptionsAsync(ct);
         Subscriptions = subscriptions.Value ?? [];
         Problem ??= subscriptions.Problem;
-        var deliveries = await api.WebhookDeliveriesAsync(RecentDeliveries, ct);
-        Deliveries = deliveries.Value ?? [];
+        if (Endpoint is { } endpoint && Subscriptions.All(s => s.Id != endpoint))
+        {
+            Endpoint = null;
+        }
+
+        // One more than a page tells whether older deliveries exist.
+        var deliveries = await api.WebhookDeliveryPageAsync(Endpoint, After is null ? Before : null, After, DeliveryPageSize + (After is null ? 1 : 0), ct);
+        var rows = deliveries.Value ?? [];
+        HasOlder = After is not null ? rows.Count > 0 : rows.Count > DeliveryPageSize;
+        Deliveries = rows.Take(DeliveryPageSize).ToList();
         Problem ??= deliveries.Problem;
     }
 }

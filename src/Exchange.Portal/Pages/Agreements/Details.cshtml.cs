@@ -24,6 +24,11 @@ public sealed class DetailsModel(ExchangeApi api) : PageModel
 
     public async Task<IActionResult> OnPostSignAsync(CancellationToken ct)
     {
+        if (!User.IsInRole(Core.Identity.Roles.LegalAdmin))
+        {
+            return Forbid();
+        }
+
         var result = await api.SignAgreementAsync(Id, new
         {
             partyId = Input.PartyId,
@@ -35,6 +40,11 @@ public sealed class DetailsModel(ExchangeApi api) : PageModel
 
     public async Task<IActionResult> OnPostTerminateAsync(CancellationToken ct)
     {
+        if (!User.IsInRole(Core.Identity.Roles.LegalAdmin))
+        {
+            return Forbid();
+        }
+
         var result = await api.TerminateAgreementAsync(Id, new { reason = Input.Reason }, ct);
         return await AfterAsync(result, "The agreement was terminated. Open cases it covered are halted by the exchange.", ct);
     }
