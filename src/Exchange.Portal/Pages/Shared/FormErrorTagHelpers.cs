@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Razor.TagHelpers;
 
 namespace Exchange.Portal.Pages.Shared;
@@ -19,6 +20,27 @@ namespace Exchange.Portal.Pages.Shared;
 public static class FormErrorTagHelpers
 {
     public const string SummaryId = "error-summary";
+
+    /// <summary>An attribute's value as written, whether literal, a C# value or Razor's mix of both ("@id-hint").</summary>
+    internal static string? Text(TagHelperAttribute? attribute)
+    {
+        switch (attribute?.Value)
+        {
+            case null:
+                return null;
+            case string text:
+                return text;
+            case IHtmlContent html:
+                using (var writer = new StringWriter())
+                {
+                    html.WriteTo(writer, NullHtmlEncoder.Default);
+                    return writer.ToString();
+                }
+
+            default:
+                return attribute.Value.ToString();
+        }
+    }
 }
 
 [HtmlTargetElement("error-summary", TagStructure = TagStructure.WithoutEndTag)]
@@ -62,14 +84,14 @@ public sealed class FormErrorsFieldTagHelper : TagHelper
 
     public override void Process(TagHelperContext context, TagHelperOutput output)
     {
-        var id = output.Attributes["id"]?.Value?.ToString();
+        var id = FormErrorTagHelpers.Text(output.Attributes["id"]);
         if (id is null || Errors is null || !Errors.For(id).Any())
         {
             return;
         }
 
         output.Attributes.SetAttribute("aria-invalid", "true");
-        var described = output.Attributes["aria-describedby"]?.Value?.ToString();
+        var described = FormErrorTagHelpers.Text(output.Attributes["aria-describedby"]);
         output.Attributes.SetAttribute("aria-describedby", string.IsNullOrWhiteSpace(described) ? id + "-error" : $"{id}-error {described}");
     }
 }
