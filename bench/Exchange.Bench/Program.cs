@@ -7,6 +7,7 @@ using Exchange.Core.Data;
 using Exchange.Core.Identity;
 using Exchange.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 // The exchange's benchmark (docs/benchmarks.md): the services as processes on the provider
@@ -125,6 +126,25 @@ await services.StartRemainingAsync(new Dictionary<string, string>
     ["Exchange__Jobs__Webhooks__Interval"] = "00:00:01",
 });
 
+// 5a. The earlier figures' submissions left their events in the outbox while Jobs was not running. They are
+// fanned out (and mailed) first, in id order, so the lag figure would measure this backlog, not its own
+// events: drain it first, and report how fast the fan-out went through it.
+var backlogClock = System.Diagnostics.Stopwatch.StartNew();
+var backlog = await UnprocessedEventsAsync(services.Database);
+var left = backlog;
+while (left > 0 && backlogClock.Elapsed < TimeSpan.FromMinutes(smoke ? 1 : 10))
+{
+    await Task.Delay(500);
+    left = await UnprocessedEventsAsync(services.Database);
+}
+
+if (backlog > 0)
+{
+    Console.Error.WriteLine($"fanned out a backlog of {backlog - left:N0} events in {backlogClock.Elapsed.TotalSeconds:F0} s ({left:N0} left)");
+    rows.Add(new Row(new Measurement($"webhook fan-out of the earlier figures' {backlog:N0} events (backlog)", 1,
+        (backlog - left) / backlogClock.Elapsed.TotalSeconds, double.NaN, double.NaN, backlog - left, left), null, null, null));
+}
+
 // 5b. Webhook end-to-end lag: globex, the receiver, subscribes a receiver in this process to case.created.
 using (var receiver = new WebhookReceiver(FreePorts.Next()))
 {
@@ -193,6 +213,12 @@ await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, new JsonSe
 Console.WriteLine(Markdown(report));
 Console.Error.WriteLine($"wrote {output}");
 return rows.All(r => r.Exchange.Completed > 0 && (r.Ceiling is null || r.Ceiling.Completed > 0)) && memory.Count == 4 ? 0 : 1;
+
+static async Task<int> UnprocessedEventsAsync(TestDatabase database)
+{
+    await using var db = database.CreateContext();
+    return await db.OutboxMessages.CountAsync(m => m.ProcessedAt == null);
+}
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "";
 
