@@ -14,7 +14,7 @@ public sealed class RequestBrowserTests(PortalBrowser browser) : IClassFixture<P
 {
     private string Portal => browser.Services.PortalUrl;
 
-    private static Task Check(IPage page, string name) => PortalBrowser.ScreenshotAsync(page, name);
+    private static Task Check(IPage page, string name) => PortalBrowser.CheckAsync(page, name);
 
     private static Task PhoneAsync(IPage page) => page.SetViewportSizeAsync(390, 844);
 
