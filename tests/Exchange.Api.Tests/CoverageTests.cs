@@ -61,7 +61,7 @@ public sealed class CoverageTests(CoverageFixture hosts) : IClassFixture<Coverag
         var framework = Entry(list, "cv-framework");
         Assert.True(framework["covered"]!.GetValue<bool>());
         Assert.Null(framework["code"]);
-        Assert.Equal(["organisation", "technical"], Strings(framework["permittedCategories"]!));
+        Assert.Equal(["technical", "organisation"], Strings(framework["permittedCategories"]!));
         Assert.Equal(["EU"], Strings(framework["permittedRegions"]!));
         Assert.Equal(["technical"], Strings(framework["requiredCategories"]!));
         Assert.Equal("cv-framework Ltd", framework["legalName"]!.GetValue<string>());
@@ -76,7 +76,7 @@ public sealed class CoverageTests(CoverageFixture hosts) : IClassFixture<Coverag
         var narrow = Entry(list, "cv-narrow");
         Assert.Equal("agreement_category_not_permitted", narrow["code"]!.GetValue<string>());
         Assert.Contains("contact", narrow["detail"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(["organisation", "technical"], Strings(narrow["permittedCategories"]!));
+        Assert.Equal(["technical", "organisation"], Strings(narrow["permittedCategories"]!));
         var none = Entry(list, "cv-none");
         Assert.False(none["covered"]!.GetValue<bool>());
         Assert.Equal("agreement_missing", none["code"]!.GetValue<string>());

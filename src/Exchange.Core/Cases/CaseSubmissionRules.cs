@@ -79,7 +79,7 @@ public static class CaseSubmissionRules
             {
                 findings.Add($"{name} ({string.Join(", ", scan.Kinds.Select(PersonalDataScanner.KindName))})");
                 kept[name] = scan.Redacted;
-                withheld.Add(new WithheldValue(name, WithheldReasons.PersonalDataRedacted, scan.Kinds.Select(PersonalDataScanner.KindName).ToList()));
+                withheld.Add(new WithheldValue(name, WithheldReasons.PersonalDataRedacted));
             }
         }
 

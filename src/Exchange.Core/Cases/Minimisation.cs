@@ -11,12 +11,7 @@ public static class WithheldReasons
     public const string PersonalDataRedacted = "personal_data_redacted";
 }
 
-/// <summary>
-/// A field that did not reach the receiver as submitted. For <see cref="WithheldReasons.PersonalDataRedacted"/>,
-/// <paramref name="Redacted"/> names the kinds replaced (<see cref="PersonalDataScanner.KindName"/>); it is
-/// known when the text is screened and not stored.
-/// </summary>
-public sealed record WithheldValue(string Field, string Reason, IReadOnlyList<string>? Redacted = null);
+public sealed record WithheldValue(string Field, string Reason);
 
 public sealed record MinimisationResult(IReadOnlyDictionary<string, string> Kept, IReadOnlyList<WithheldValue> Withheld);
 

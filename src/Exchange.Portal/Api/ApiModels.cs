@@ -24,8 +24,7 @@ public sealed record IntakePolicyDto(
 
 public sealed record CatalogueFieldDto(string Name, string Category, string? Description = null, bool FreeText = false, int MaxLength = 0);
 
-/// <summary>`Redacted` names the kinds of personal data replaced, when the API knows them (a preview).</summary>
-public sealed record WithheldFieldDto(string Field, string Reason, List<string>? Redacted = null)
+public sealed record WithheldFieldDto(string Field, string Reason)
 {
     /// <summary>Passed on, with personal data in its text replaced; every other reason means not passed on at all.</summary>
     public bool PassedOn => Reason == "personal_data_redacted";

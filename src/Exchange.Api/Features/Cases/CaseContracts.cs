@@ -5,13 +5,7 @@ using FluentValidation;
 
 namespace Exchange.Api.Features.Cases;
 
-/// <summary>
-/// A field withheld from the receiver, or (`personal_data_redacted`) passed on with personal data replaced.
-/// `redacted` names the kinds replaced (email, phone, ip_address, payment_card, national_identifier)
-/// where the answer comes from screening the text just now (a preview); it is left out otherwise.
-/// </summary>
-public sealed record WithheldFieldDto(string Field, string Reason,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? Redacted = null);
+public sealed record WithheldFieldDto(string Field, string Reason);
 
 /// <summary>
 /// A case as its two members see it. Once purged (status `purged`), only what the tombstone keeps

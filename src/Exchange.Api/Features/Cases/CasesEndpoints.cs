@@ -375,7 +375,7 @@ public static class CasesEndpoints
         }
 
         return TypedResults.Ok(new CasePreviewDto(receiver.Id, outcome.Accepted!.Fields,
-            outcome.Accepted.Withheld.Select(w => new WithheldFieldDto(w.Field, w.Reason, w.Redacted)).ToList()));
+            outcome.Accepted.Withheld.Select(w => new WithheldFieldDto(w.Field, w.Reason)).ToList()));
     }
 
     private static ProblemHttpResult? CanSubmit(Caller caller) =>

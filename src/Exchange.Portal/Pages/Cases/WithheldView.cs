@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Exchange.Portal.Api;
 
 namespace Exchange.Portal.Pages.Cases;
@@ -8,20 +9,27 @@ namespace Exchange.Portal.Pages.Cases;
 /// </summary>
 /// <param name="Id">The id prefix of the partial's lists (`{Id}-redacted`, `{Id}-withheld`).</param>
 /// <param name="Receiver">Said to the receiver ("not passed on to you") rather than to the submitter.</param>
-public sealed record WithheldView(IReadOnlyList<WithheldFieldDto> Items, string Id, bool Receiver = false)
+/// <param name="Fields">The values as passed on, where the API's `[redacted:phone]` marks show which kinds were replaced.</param>
+public sealed partial record WithheldView(IReadOnlyList<WithheldFieldDto> Items, string Id, bool Receiver = false, IReadOnlyDictionary<string, string>? Fields = null)
 {
     public IReadOnlyList<WithheldFieldDto> Redacted => Items.Where(i => i.PassedOn).ToList();
 
     public IReadOnlyList<WithheldFieldDto> NotPassedOn => Items.Where(i => !i.PassedOn).ToList();
 
-    /// <summary>"passed on with the phone number and e-mail address redacted", or in general words when the kinds are not known.</summary>
-    public static string RedactedText(WithheldFieldDto item, bool receiver)
+    /// <summary>"Passed on with the phone number and e-mail address redacted.", from the marks the API left in the text.</summary>
+    public string RedactedText(WithheldFieldDto item)
     {
-        var to = receiver ? " to you" : "";
-        return item.Redacted is { Count: > 0 } kinds
-            ? $"Passed on{to} with the {Join(kinds.Select(KindName).ToList())} redacted."
-            : $"Passed on{to} with personal data replaced by [redacted:…] in its text.";
+        var to = Receiver ? " to you" : "";
+        var kinds = Fields?.GetValueOrDefault(item.Field) is { } text
+            ? Placeholder().Matches(text).Select(m => m.Groups[1].Value).Distinct().Select(KindName).ToList()
+            : [];
+        return kinds.Count > 0
+            ? $"Passed on{to} with the {Join(kinds)} redacted."
+            : $"Passed on{to} with personal data replaced in its text.";
     }
+
+    [GeneratedRegex(@"\[redacted:([a-z_]+)\]")]
+    private static partial Regex Placeholder();
 
     public static string KindName(string kind) => kind switch
     {
