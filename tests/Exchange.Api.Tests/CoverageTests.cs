@@ -162,6 +162,7 @@ public sealed class CoverageTests(CoverageFixture hosts) : IClassFixture<Coverag
         await (await receiver.GetAsync(path)).ExpectRefusalAsync(HttpStatusCode.NotFound, "not_found");
         await (await (await hosts.ClientAsync(hosts.Lonely)).GetAsync(path)).ExpectRefusalAsync(HttpStatusCode.NotFound, "not_found");
         await (await (await hosts.ClientAsync(hosts.Sender, "authorisations:write")).GetAsync(path)).ExpectAsync(HttpStatusCode.Forbidden);
+        await (await (await hosts.ClientAsync(ApiFixture.Operator)).GetAsync(path)).ExpectAsync(HttpStatusCode.Forbidden);
         using var anonymous = await hosts.Anonymous().GetAsync(path);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
 
