@@ -243,8 +243,8 @@ public sealed class RequestBrowserTests(PortalBrowser browser) : IClassFixture<P
             await page.GetByLabel("Role", new() { Exact = true }).FillAsync("IT manager");
             await page.GetByLabel("Purpose").FillAsync("Diagnose the invoice export failure");
             await page.GetByLabel("Evidence reference in your system").FillAsync("CRM-4711");
-            await page.GetByLabel("technical").UncheckAsync();
-            await page.GetByLabel("organisation").UncheckAsync();
+            await page.GetByRole(AriaRole.Checkbox, new() { Name = "technical", Exact = true }).UncheckAsync();
+            await page.GetByRole(AriaRole.Checkbox, new() { Name = "organisation", Exact = true }).UncheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Record authorisation" }).ClickAsync();
 
             await Expect(page.Locator("#error-summary")).ToBeFocusedAsync();
