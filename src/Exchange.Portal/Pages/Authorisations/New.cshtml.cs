@@ -40,6 +40,7 @@ public sealed class NewModel(ExchangeApi api, TimeProvider clock) : PageModel
     {
         Input.ReceivingMemberIds = string.IsNullOrEmpty(Receiver) ? [] : [Receiver];
         Input.ExpiresOn = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(90));
+        Input.DataCategories = ["technical", "organisation"];
         await LoadMembersAsync(ct);
     }
 
@@ -94,7 +95,9 @@ public sealed class NewModel(ExchangeApi api, TimeProvider clock) : PageModel
         public string? Purpose { get; set; }
         public string CaptureMethod { get; set; } = "email";
         public string? EvidenceReference { get; set; }
-        public List<string> DataCategories { get; set; } = ["technical", "organisation"];
+        // Empty, not pre-filled: with every box unticked the form posts nothing, and a default here
+        // would have recorded categories the customer never agreed to. The GET ticks the usual two.
+        public List<string> DataCategories { get; set; } = [];
         public string? AllowedRegions { get; set; }
         public DateOnly? ExpiresOn { get; set; }
     }
