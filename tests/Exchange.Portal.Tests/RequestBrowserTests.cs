@@ -252,8 +252,8 @@ public sealed class RequestBrowserTests(PortalBrowser browser) : IClassFixture<P
             await Expect(page.Locator("#categories-error")).ToHaveTextAsync("Data it covers must not be empty.");
             await Expect(page.Locator("#receivers")).ToHaveAttributeAsync("aria-invalid", "true");
             await Expect(page.Locator("#org")).Not.ToHaveAttributeAsync("aria-invalid", "true");
-            await Expect(page.Locator("main")).Not.ToContainTextAsync("receiving Member Ids");
-            await Expect(page.Locator("main")).Not.ToContainTextAsync("'");
+            await Expect(page.Locator("main")).Not.ToContainTextAsync("Member Ids");
+            await Expect(page.Locator("main")).Not.ToContainTextAsync("Data Categories");
             await Check(page, "9-authorisation-form-errors-desktop");
             await PhoneAsync(page);
             await Check(page, "9-authorisation-form-errors-phone");
