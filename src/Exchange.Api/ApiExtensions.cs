@@ -97,7 +97,9 @@ public static class ApiExtensions
         var api = app.MapGroup("").WithDatabaseRetry();
         api.MapMembersEndpoints();
         api.MapAgreementsEndpoints();
+        api.MapCoverageEndpoints();
         api.MapAuthorisationsEndpoints();
+        api.MapAuthorisationCasesEndpoints();
         api.MapCasesEndpoints();
         api.MapAuditEndpoints();
         api.MapFieldCatalogueEndpoints();

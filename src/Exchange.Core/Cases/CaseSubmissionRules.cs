@@ -19,6 +19,16 @@ public sealed record AgreementTerms(IReadOnlyList<Guid> AgreementIds, IReadOnlyC
 /// <summary>A submission that passed every gate: what will be stored, and what was withheld and why.</summary>
 public sealed record AcceptedSubmission(AgreementTerms Terms, IReadOnlyDictionary<string, string> Fields, IReadOnlyList<WithheldValue> Withheld);
 
+/// <summary>
+/// Whether requests from one member to a receiver can pass the agreement now, before any request
+/// or authorisation exists: the terms in force (null when none), the categories the receiver
+/// requires, and the refusal any request would meet for the agreement's sake (null when covered).
+/// </summary>
+public sealed record ReceiverCoverage(AgreementTerms? Terms, IReadOnlyCollection<DataCategory> RequiredCategories, Refusal? Refusal)
+{
+    public bool Covered => Refusal is null;
+}
+
 /// <summary>Either a refusal or an accepted submission.</summary>
 public sealed record SubmissionOutcome(Refusal? Refusal, AcceptedSubmission? Accepted)
 {
@@ -41,7 +51,7 @@ public static class CaseSubmissionRules
     {
         var required = RequiredCategories(context.Receiver);
 
-        var agreement = AgreementGate(context, required, out var terms);
+        var agreement = AgreementGate(context.SubmittingMemberId, context.Receiver.Id, context.Agreements, required, context.Now, out var terms);
         if (agreement is not null)
         {
             return new SubmissionOutcome(agreement, null);
@@ -118,9 +128,30 @@ public static class CaseSubmissionRules
             fa.PermittedRegions.Intersect(fb.PermittedRegions, StringComparer.OrdinalIgnoreCase).ToList());
     }
 
-    private static Refusal? AgreementGate(SubmissionContext context, IReadOnlyCollection<DataCategory> required, out AgreementTerms? terms)
+    /// <summary>
+    /// The agreement's part of the gates for any request from <paramref name="submittingMemberId"/>
+    /// to <paramref name="receiver"/> now: rule 1 (an agreement in force covers both and permits the
+    /// categories the receiver requires) and the agreement's half of rule 3 (it allows the receiver's
+    /// region). What a request would still need is an authorisation that covers it. The same
+    /// private checks <see cref="Evaluate"/> runs, so the answer cannot drift from a submission's.
+    /// </summary>
+    public static ReceiverCoverage CoverageOf(string submittingMemberId, Member receiver, IEnumerable<Agreement> agreements, DateTime now)
     {
-        terms = Coverage(context.SubmittingMemberId, context.Receiver.Id, context.Agreements, context.Now, out var anyExists);
+        var required = RequiredCategories(receiver);
+        var refusal = AgreementGate(submittingMemberId, receiver.Id, agreements.ToList(), required, now, out var terms);
+        if (refusal is null && !AgreementAllowsRegion(terms!, receiver.Region))
+        {
+            refusal = new Refusal(RefusalCodes.TransferRegionNotPermitted, $"Transfer to the receiver's processing region {receiver.Region} is not permitted by the agreement.");
+        }
+
+        return new ReceiverCoverage(terms, required, refusal);
+    }
+
+    private static Refusal? AgreementGate(
+        string submittingMemberId, string receiverId, IEnumerable<Agreement> agreements, IReadOnlyCollection<DataCategory> required, DateTime now,
+        out AgreementTerms? terms)
+    {
+        terms = Coverage(submittingMemberId, receiverId, agreements, now, out var anyExists);
         if (terms is null)
         {
             return anyExists
@@ -179,7 +210,7 @@ public static class CaseSubmissionRules
     private static Refusal? TransferGate(SubmissionContext context, AgreementTerms terms)
     {
         var region = context.Receiver.Region;
-        var agreementAllows = terms.Regions.Contains(region, StringComparer.OrdinalIgnoreCase);
+        var agreementAllows = AgreementAllowsRegion(terms, region);
         var allowed = context.Authorisation!.AllowedRegions;
         var authorisationAllows = allowed.Count == 0 || allowed.Contains(region, StringComparer.OrdinalIgnoreCase);
         return agreementAllows && authorisationAllows
@@ -187,6 +218,8 @@ public static class CaseSubmissionRules
             : new Refusal(RefusalCodes.TransferRegionNotPermitted,
                 $"Transfer to the receiver's processing region {region} is not permitted by the {(agreementAllows ? "customer authorisation" : "agreement")}.");
     }
+
+    private static bool AgreementAllowsRegion(AgreementTerms terms, string region) => terms.Regions.Contains(region, StringComparer.OrdinalIgnoreCase);
 
     private static string CategoryList(IEnumerable<DataCategory> categories) =>
         string.Join(", ", categories.Order().Select(c => c.ToString().ToLowerInvariant()));

@@ -24,7 +24,11 @@ public sealed record IntakePolicyDto(
 
 public sealed record CatalogueFieldDto(string Name, string Category, string? Description = null, bool FreeText = false, int MaxLength = 0);
 
-public sealed record WithheldFieldDto(string Field, string Reason);
+public sealed record WithheldFieldDto(string Field, string Reason)
+{
+    /// <summary>Passed on, with personal data in its text replaced; every other reason means not passed on at all.</summary>
+    public bool PassedOn => Reason == "personal_data_redacted";
+}
 
 public sealed record CaseDto(
     Guid Id,
@@ -113,7 +117,25 @@ public sealed record CustomerAuthorisationDto(
     List<string> DataCategories,
     List<string>? AllowedRegions,
     DateTimeOffset ExpiresAt,
-    DateTimeOffset? WithdrawnAt = null);
+    DateTimeOffset? WithdrawnAt = null,
+    AuthorisedByDto? AuthorisedBy = null,
+    DateTimeOffset? CreatedAt = null)
+{
+    /// <summary>Usable for new requests at <paramref name="now"/>: neither withdrawn nor expired.</summary>
+    public string StateAt(DateTimeOffset now) => WithdrawnAt is not null ? "withdrawn" : ExpiresAt <= now ? "expired" : "active";
+}
+
+public sealed record AuthorisedByDto(string? Name, string? Role, string? Email);
+
+public sealed record AuthorisationPageDto(List<CustomerAuthorisationDto> Items, string? NextCursor);
+
+/// <summary>A case citing an authorisation; `Open` ones are halted, and all purged, if it is withdrawn.</summary>
+public sealed record AuthorisationCaseDto(Guid Id, string ReceivingMemberId, string Status, bool Open, string? SubmitterCaseReference, string? Summary, DateTimeOffset CreatedAt);
+
+/// <summary>Whether an agreement covers requests to one member now; when not, `Code` is the refusal any request would get.</summary>
+public sealed record CoverageDto(
+    string MemberId, string LegalName, string Region, bool Covered, string? Code, string? Detail, List<Guid> AgreementIds,
+    List<string> PermittedCategories, List<string> PermittedRegions, List<string> RequiredCategories);
 
 /// <summary>Anything the API returns that the portal has no dedicated shape for.</summary>
 public sealed record Raw(JsonElement Body);

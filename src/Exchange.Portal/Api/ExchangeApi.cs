@@ -111,6 +111,22 @@ public sealed class ExchangeApi(HttpClient http)
         SendAsync<List<CustomerAuthorisationDto>>(HttpMethod.Get,
             $"customer-authorisations?receivingMemberId={Uri.EscapeDataString(receiverId)}&active=true&limit=100", null, ct);
 
+    /// <summary>For each other member, whether an agreement covers requests to it now and on what terms (the API's agreement gate decides).</summary>
+    public Task<ApiResult<List<CoverageDto>>> CoverageAsync(CancellationToken ct) =>
+        SendAsync<List<CoverageDto>>(HttpMethod.Get, "agreements/coverage", null, ct);
+
+    /// <summary>The user's member's customer authorisations, newest first, one page.</summary>
+    public Task<ApiResult<AuthorisationPageDto>> AuthorisationsAsync(string? cursor, CancellationToken ct) =>
+        SendAsync<AuthorisationPageDto>(HttpMethod.Get,
+            "customer-authorisations?limit=50" + (string.IsNullOrEmpty(cursor) ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), null, ct);
+
+    /// <summary>The cases citing the authorisation that still hold data: what withdrawing it would halt and purge.</summary>
+    public Task<ApiResult<List<AuthorisationCaseDto>>> AuthorisationCasesAsync(Guid id, CancellationToken ct) =>
+        SendAsync<List<AuthorisationCaseDto>>(HttpMethod.Get, $"customer-authorisations/{id}/cases", null, ct);
+
+    public Task<ApiResult<CustomerAuthorisationDto>> WithdrawAuthorisationAsync(Guid id, string? reason, CancellationToken ct) =>
+        SendAsync<CustomerAuthorisationDto>(HttpMethod.Post, $"customer-authorisations/{id}/withdraw", new { reason }, ct);
+
     public Task<ApiResult<List<WebhookSubscriptionDto>>> WebhookSubscriptionsAsync(CancellationToken ct) =>
         SendAsync<List<WebhookSubscriptionDto>>(HttpMethod.Get, "webhook-subscriptions", null, ct);
 

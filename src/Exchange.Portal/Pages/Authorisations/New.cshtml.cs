@@ -1,5 +1,6 @@
 using Exchange.Portal.Api;
 using Exchange.Portal.Auth;
+using Exchange.Portal.Pages.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -11,6 +12,20 @@ public sealed class NewModel(ExchangeApi api, TimeProvider clock) : PageModel
     public static readonly string[] Categories = ["technical", "organisation", "contact"];
     public static readonly string[] CaptureMethods = ["email", "phone", "ticket", "portal"];
 
+    /// <summary>The form's fields as the API names them in a validation problem.</summary>
+    public static readonly FormFieldMap FieldMap = new FormFieldMap()
+        .Add("org", "Customer organisation", "customerOrganisation")
+        .Add("by-name", "Name", "authorisedBy", "authorisedBy.name")
+        .Add("by-role", "Role", "authorisedBy.role")
+        .Add("by-email", "E-mail", "authorisedBy.email")
+        .Add("receivers", "Members it names", "receivingMemberIds")
+        .Add("purpose", "Purpose", "purpose")
+        .Add("method", "How it was captured", "captureMethod")
+        .Add("evidence", "Evidence reference", "evidenceReference")
+        .Add("categories", "Data it covers", "dataCategories")
+        .Add("regions", "Allowed regions", "allowedRegions")
+        .Add("expires", "Valid until", "expiresAt", "Input.ExpiresOn");
+
     [FromQuery(Name = "receiver")]
     public string? Receiver { get; set; }
 
@@ -19,11 +34,13 @@ public sealed class NewModel(ExchangeApi api, TimeProvider clock) : PageModel
 
     public IReadOnlyList<MemberDto> Members { get; private set; } = [];
     public ApiProblem? Problem { get; private set; }
+    public FormErrors Errors { get; private set; } = FormErrors.None;
 
     public async Task OnGetAsync(CancellationToken ct)
     {
         Input.ReceivingMemberIds = string.IsNullOrEmpty(Receiver) ? [] : [Receiver];
         Input.ExpiresOn = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime.AddDays(90));
+        Input.DataCategories = ["technical", "organisation"];
         await LoadMembersAsync(ct);
     }
 
@@ -49,6 +66,13 @@ public sealed class NewModel(ExchangeApi api, TimeProvider clock) : PageModel
         }
 
         Problem = result.Problem;
+        if (Problem is { Errors.Count: > 0 } || !ModelState.IsValid)
+        {
+            // Each problem beside its field, in the form's words; a refusal stays above the form.
+            Errors = FormErrors.From(FieldMap, Problem is { Errors.Count: > 0 } ? Problem : null, ModelState);
+            Problem = Problem is { Errors.Count: > 0 } ? null : Problem;
+        }
+
         await LoadMembersAsync(ct);
         return Page();
     }
@@ -71,7 +95,9 @@ public sealed class NewModel(ExchangeApi api, TimeProvider clock) : PageModel
         public string? Purpose { get; set; }
         public string CaptureMethod { get; set; } = "email";
         public string? EvidenceReference { get; set; }
-        public List<string> DataCategories { get; set; } = ["technical", "organisation"];
+        // Empty, not pre-filled: with every box unticked the form posts nothing, and a default here
+        // would have recorded categories the customer never agreed to. The GET ticks the usual two.
+        public List<string> DataCategories { get; set; } = [];
         public string? AllowedRegions { get; set; }
         public DateOnly? ExpiresOn { get; set; }
     }
