@@ -64,7 +64,7 @@ public sealed partial class PasswordTests(MailingIdentityFixture fixture) : ICla
         throw new TimeoutException($"Mail number {count} did not arrive.");
     }
 
-    private static string LinkIn(MimeMessage mail) => LinkPattern().Match(mail.TextBody).Value;
+    private static string LinkIn(MimeMessage mail) => LinkPattern().Match(mail.TextBody ?? "").Value;
 
     private async Task<string> InviteAsync(string email)
     {
