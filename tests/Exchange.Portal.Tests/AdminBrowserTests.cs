@@ -24,7 +24,7 @@ public sealed partial class AdminBrowserTests(PortalBrowser browser) : IClassFix
             var clientId = (await row.Locator("code").TextContentAsync())!;
             Assert.StartsWith("globex-", clientId, StringComparison.Ordinal);
 
-            await row.GetByRole(AriaRole.Button, new() { Name = "Rotate the secret of " + clientId }).ClickAsync();
+            await row.GetByRole(AriaRole.Button, new() { Name = "Rotate secret of " + clientId }).ClickAsync();
             var second = await page.Locator("#client-secret").TextContentAsync();
             Assert.NotEqual(first, second);
 

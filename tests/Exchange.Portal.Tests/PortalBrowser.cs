@@ -1,3 +1,5 @@
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
 using Exchange.Testing;
 using Microsoft.Playwright;
 
@@ -92,4 +94,46 @@ public class PortalBrowser : IAsyncLifetime
             FullPage = true,
         });
     }
+
+    /// <summary>
+    /// A page state worth keeping: saves its screenshot (the CI artefact) and then holds it to zero axe-core
+    /// violations. Call it in the test body at each state a test reaches; <see cref="ScreenshotAsync"/> alone is
+    /// for the finally block, where a failing check would hide the test's own failure.
+    /// </summary>
+    public static async Task CheckAsync(IPage page, string name)
+    {
+        await ScreenshotAsync(page, name);
+        await AssertAccessibleAsync(page);
+    }
+
+    /// <summary>The WCAG 2.2 A and AA rule sets axe-core checks (issue 15 holds every page state at zero violations).</summary>
+    private static readonly AxeRunOptions WcagRules = new()
+    {
+        RunOnly = new RunOnlyOptions
+        {
+            Type = "tag",
+            Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"],
+        },
+    };
+
+    /// <summary>
+    /// Runs axe-core on the page as it is now and fails with every violation's rule, impact and elements.
+    /// Call it on each page state a test reaches (after the state is visible), at each width it uses.
+    /// </summary>
+    public static async Task AssertAccessibleAsync(IPage page)
+    {
+        var result = await page.RunAxe(WcagRules);
+        if (result.Violations.Length == 0)
+        {
+            return;
+        }
+
+        var report = string.Join(Environment.NewLine, result.Violations.Select(violation =>
+            $"{violation.Id} ({violation.Impact}): {violation.Help}{Environment.NewLine}" +
+            string.Join(Environment.NewLine, violation.Nodes.Select(node => $"    {node.Target}: {Shorten(node.Html)}"))));
+        Assert.Fail($"axe-core found {result.Violations.Length} WCAG violation(s) on {page.Url}:{Environment.NewLine}{report}");
+    }
+
+    private static string Shorten(string? html) =>
+        html is null ? "" : html.Length <= 160 ? html.ReplaceLineEndings(" ") : html[..160].ReplaceLineEndings(" ") + "...";
 }

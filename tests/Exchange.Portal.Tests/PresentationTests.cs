@@ -90,6 +90,30 @@ public sealed class PresentationTests
         Assert.DoesNotContain("style=", html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0, 2)]
+    [InlineData(1, 2)]
+    [InlineData(3, 4)]
+    [InlineData(7, 8)]
+    [InlineData(8, 8)]
+    public void A_count_axis_is_marked_in_whole_numbers(double largest, double top)
+    {
+        Assert.Equal(top, SvgChart.WholeAxisTop(largest));
+
+        var html = SvgChart.Bars("c2", "Counts", ["w1"], [new Series("Opened", "bar-a", [largest])]).ToString()!;
+        var marks = System.Text.RegularExpressions.Regex.Matches(html, "text-anchor=\"end\">([^<]*)<").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(["0", (top / 2).ToString(System.Globalization.CultureInfo.InvariantCulture), top.ToString(System.Globalization.CultureInfo.InvariantCulture)], marks);
+    }
+
+    [Fact]
+    public void Every_other_week_label_is_minor_so_a_phone_can_show_half_of_them()
+    {
+        var weeks = Enumerable.Range(1, 8).Select(i => $"w{i}").ToList();
+        var html = SvgChart.Bars("c3", "Counts", weeks, [new Series("Opened", "bar-a", weeks.Select(_ => 1.0).ToList())]).ToString()!;
+
+        Assert.Equal(4, html.Split("<text class=\"minor\"").Length - 1);
+    }
+
     [Fact]
     public void The_session_cookie_gets_the_host_prefix_and_secure_only_over_https()
     {

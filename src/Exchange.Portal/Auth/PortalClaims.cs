@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Exchange.Core.Identity;
 
 namespace Exchange.Portal.Auth;
 
@@ -13,6 +14,20 @@ public static class PortalClaims
     public static string? MemberOf(this ClaimsPrincipal user) => user.FindFirst(MemberId)?.Value;
 
     public static string DisplayName(this ClaimsPrincipal user) => user.FindFirst(Name)?.Value ?? "Signed in";
+
+    private static readonly IReadOnlyDictionary<string, string> RoleLabels = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [Roles.Engineer] = "Engineer",
+        [Roles.MemberAdmin] = "Member admin",
+        [Roles.LegalAdmin] = "Legal admin",
+        [Roles.PrivacyOfficer] = "Privacy officer",
+        [Roles.Operator] = "Operator",
+        [Roles.OperatorAdmin] = "Operator admin",
+    };
+
+    /// <summary>The person's roles in words, in the order <see cref="Roles.All"/> lists them (shown in the header).</summary>
+    public static IEnumerable<string> RoleNames(this ClaimsPrincipal user) =>
+        Roles.All.Where(user.IsInRole).Select(role => RoleLabels[role]);
 }
 
 /// <summary>Names of the authentication schemes and authorisation policies of the portal.</summary>

@@ -15,14 +15,14 @@ public static class SvgChart
 {
     private const int Width = 640;
     private const int Height = 240;
-    private const int Left = 36;
+    private const int Left = 60;
     private const int Bottom = 28;
-    private const int Top = 12;
+    private const int Top = 20;
 
     /// <summary>Grouped bars: one group per label, one bar per series.</summary>
     public static IHtmlContent Bars(string id, string title, IReadOnlyList<string> labels, IReadOnlyList<Series> series, double? maxValue = null, string unit = "")
     {
-        var max = Math.Max(1, maxValue ?? series.SelectMany(s => s.Values).DefaultIfEmpty(0).Max());
+        var max = maxValue ?? WholeAxisTop(series.SelectMany(s => s.Values).DefaultIfEmpty(0).Max());
         var plotHeight = Height - Bottom - Top;
         var groupWidth = (Width - Left - 8) / (double)Math.Max(1, labels.Count);
         var barWidth = groupWidth * 0.8 / Math.Max(1, series.Count);
@@ -50,13 +50,21 @@ public static class SvgChart
                     $"<rect class=\"{series[s].CssClass}\" x=\"{F(x)}\" y=\"{F(Top + plotHeight - h)}\" width=\"{F(Math.Max(1, barWidth - 2))}\" height=\"{F(h)}\"><title>{Encode($"{series[s].Name}, {labels[i]}: {F(value)}{unit}")}</title></rect>");
             }
 
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(groupX + groupWidth * 0.4)}\" y=\"{Height - 10}\" text-anchor=\"middle\">{Encode(labels[i])}</text>");
+            // Every other label is "minor": a phone, where the chart's text is drawn larger, shows half of them.
+            var minor = labels.Count > 6 && i % 2 == 1 ? " class=\"minor\"" : "";
+            svg.Append(CultureInfo.InvariantCulture, $"<text{minor} x=\"{F(groupX + groupWidth * 0.4)}\" y=\"{Height - 6}\" text-anchor=\"middle\">{Encode(labels[i])}</text>");
         }
 
         svg.Append(CultureInfo.InvariantCulture, $"<line class=\"axis\" x1=\"{Left}\" x2=\"{Width - 4}\" y1=\"{Top + plotHeight}\" y2=\"{Top + plotHeight}\"/>");
         svg.Append("</svg>");
         return new HtmlString(svg.ToString());
     }
+
+    /// <summary>
+    /// The axis is marked at 0, half and the top: an even whole top keeps every mark a whole number
+    /// (counts of requests have no halves).
+    /// </summary>
+    public static double WholeAxisTop(double largest) => Math.Max(2, Math.Ceiling(largest / 2) * 2);
 
     private static string Describe(IReadOnlyList<string> labels, IReadOnlyList<Series> series, string unit) =>
         string.Join("; ", series.Select(s => s.Name + ": " + string.Join(", ",
