@@ -93,7 +93,7 @@ public sealed class AdminApiTests(IdentityServerFixture fixture) : IClassFixture
         }
 
         using var browser = _server.CreateBrowser();
-        const string password = "a passphrase of several words";
+        const string password = "Several-words-2026";
         using var set = await browser.SetPasswordAsync(link, password);
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
         using var login = await browser.SubmitLoginAsync(Protocol.AuthorizeUrl(Protocol.NewVerifier()), "new.engineer@acme.example", password);
@@ -122,7 +122,7 @@ public sealed class AdminApiTests(IdentityServerFixture fixture) : IClassFixture
         var id = body.GetProperty("user").GetProperty("id").GetString()!;
         using (var browser = _server.CreateBrowser())
         {
-            using var set = await browser.SetPasswordAsync(body.GetProperty("invitationUrl").GetString()!, "a passphrase of several words");
+            using var set = await browser.SetPasswordAsync(body.GetProperty("invitationUrl").GetString()!, "Several-words-2026");
         }
 
         using var changed = await SendAsync(HttpMethod.Put, $"/api/v1/users/{id}/roles", token, new { roles = new[] { "privacy_officer" } });
@@ -136,7 +136,7 @@ public sealed class AdminApiTests(IdentityServerFixture fixture) : IClassFixture
         using var signIn = _server.CreateBrowser();
         var verifier = Protocol.NewVerifier();
         var url = Protocol.AuthorizeUrl(verifier, scope: "openid privacy cases:read");
-        using var login = await signIn.SubmitLoginAsync(url, "role.change@acme.example", "a passphrase of several words");
+        using var login = await signIn.SubmitLoginAsync(url, "role.change@acme.example", "Several-words-2026");
         using var authorized = await signIn.GetAsync(login.Headers.Location!.OriginalString);
         var code = Protocol.Query(authorized.Headers.Location!)["code"];
         using var redeemed = await _client.RedeemCodeAsync(code, verifier);

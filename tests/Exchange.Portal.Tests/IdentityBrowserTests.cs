@@ -57,7 +57,7 @@ public sealed class MailingPortalBrowser : PortalBrowser, IAsyncLifetime
 /// <summary>Issue 15 items 10 and 11: the member admin's users and API clients, and Identity's own pages, in Chromium.</summary>
 public sealed partial class IdentityBrowserTests(MailingPortalBrowser browser) : IClassFixture<MailingPortalBrowser>
 {
-    private const string NewPassword = "a passphrase of several words";
+    private const string NewPassword = "Several-words-2026";
 
     private static string LinkIn(MimeMessage mail) => SetPasswordLink().Match(mail.TextBody ?? "").Value;
 
@@ -145,7 +145,7 @@ public sealed partial class IdentityBrowserTests(MailingPortalBrowser browser) :
     {
         var page = await browser.NewPageAsync(phone: true);
         const string email = "ivan@initech.example";
-        const string changed = "yet another long passphrase";
+        const string changed = "Changed-again-2027";
         try
         {
             await page.GotoAsync(browser.Services.PortalUrl + "/");

@@ -253,7 +253,7 @@ public static class PasswordEndpoints
         return new HtmlPage(title, $"""
             <h1>{title}</h1>
             {HtmlPage.ErrorSummary(errors, FieldNames)}
-            <p>For <strong>{HtmlPage.Encode(user.Email)}</strong>. At least 12 characters; a passphrase of several words is easiest to remember.</p>
+            <p>For <strong>{HtmlPage.Encode(user.Email)}</strong>. At least 12 characters, with an upper-case and a lower-case letter, a digit and a symbol, such as <code>Blue-harbour-2026</code> (not that one).</p>
             <form method="post" action="{SetPath}" class="stack" novalidate>
             {HtmlPage.Csrf(tokens)}
             <input type="hidden" name="user" value="{user.Id}">
