@@ -11,7 +11,7 @@ namespace Exchange.Identity.Account;
 public sealed class HtmlPage(string title, string body, int statusCode = StatusCodes.Status200OK) : IResult
 {
     public const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+        "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     public const string StylesheetPath = "/account/site.css";
 
