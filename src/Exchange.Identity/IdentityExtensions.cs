@@ -146,6 +146,7 @@ public static class IdentityExtensions
         app.MapGet(PasswordEndpoints.ChangePath, PasswordEndpoints.ShowChangeAsync);
         app.MapPost(PasswordEndpoints.ChangePath, PasswordEndpoints.SubmitChangeAsync).RequireRateLimiting(LoginEndpoints.RateLimitPolicy).DisableAntiforgery();
         app.MapGet(HtmlPage.StylesheetPath, HtmlPage.Stylesheet);
+        app.MapGet(HtmlPage.IconPath, HtmlPage.Favicon);
         app.MapAdminEndpoints();
         return app;
     }

@@ -310,6 +310,9 @@ public sealed partial class PasswordTests(MailingIdentityFixture fixture) : ICla
         Assert.Contains("href=\"/account/forgot-password?returnUrl=", page, StringComparison.Ordinal);
         var portalCss = await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "src", "Exchange.Portal", "wwwroot", "css", "portal.css"));
         Assert.StartsWith(portalCss, css, StringComparison.Ordinal);
+        using var icon = await browser.GetAsync("/favicon.svg");
+        Assert.Equal(HttpStatusCode.OK, icon.StatusCode);
+        Assert.Equal("image/svg+xml", icon.Content.Headers.ContentType!.MediaType);
     }
 
     private static string RepositoryRoot()

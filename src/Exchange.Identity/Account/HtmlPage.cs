@@ -14,6 +14,7 @@ public sealed class HtmlPage(string title, string body, int statusCode = StatusC
         "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     public const string StylesheetPath = "/account/site.css";
+    public const string IconPath = "/favicon.svg";
 
     public static string Encode(string? value) => HtmlEncoder.Default.Encode(value ?? string.Empty);
 
@@ -58,7 +59,7 @@ public sealed class HtmlPage(string title, string body, int statusCode = StatusC
             <!DOCTYPE html>
             <html lang="en">
             <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{Encode(title)} · Support Exchange</title><link rel="stylesheet" href="{StylesheetPath}"></head>
+            <title>{Encode(title)} · Support Exchange</title><link rel="stylesheet" href="{StylesheetPath}"><link rel="icon" href="{IconPath}" type="image/svg+xml"></head>
             <body>
             <header class="top"><div class="brand"><span>Support Exchange</span></div></header>
             <main id="main"><div class="panel account">{body}</div></main>
@@ -68,13 +69,26 @@ public sealed class HtmlPage(string title, string body, int statusCode = StatusC
             """, httpContext.RequestAborted);
     }
 
+    private static string Resource(string name)
+    {
+        using var stream = typeof(HtmlPage).Assembly.GetManifestResourceStream("Exchange.Identity." + name)
+            ?? throw new InvalidOperationException($"The portal's {name} is not compiled into Identity.");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static readonly Lazy<string> Icon = new(() => Resource("favicon.svg"));
+
+    public static IResult Favicon(HttpContext context)
+    {
+        context.Response.Headers.CacheControl = "public, max-age=86400";
+        return Results.Text(Icon.Value, "image/svg+xml; charset=utf-8");
+    }
+
     private static readonly Lazy<string> Css = new(() =>
     {
-        using var stream = typeof(HtmlPage).Assembly.GetManifestResourceStream("Exchange.Identity.portal.css")
-            ?? throw new InvalidOperationException("The portal stylesheet is not compiled into Identity.");
-        using var reader = new StreamReader(stream);
         // The portal's rules, then what only these pages need: a narrow card and password inputs.
-        return reader.ReadToEnd() + """
+        return Resource("portal.css") + """
 
             .brand span { font-weight: 700; font-size: 1.15rem; }
             .panel.account { max-width: 30rem; margin: 2rem auto; }
