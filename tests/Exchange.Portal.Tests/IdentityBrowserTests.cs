@@ -156,7 +156,7 @@ public sealed partial class IdentityBrowserTests(MailingPortalBrowser browser) :
             await page.GetByRole(AriaRole.Link, new() { Name = "Forgot your password?" }).ClickAsync();
             await PortalBrowser.CheckAsync(page, "10-forgot-password");
             var before = browser.MailCount(email);
-            await page.GetByLabel("E-mail").FillAsync(email);
+            await page.GetByLabel("Email").FillAsync(email);
             await page.GetByRole(AriaRole.Button, new() { Name = "Send the link" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("If an account uses that address");
             await PortalBrowser.CheckAsync(page, "10-forgot-password-sent");

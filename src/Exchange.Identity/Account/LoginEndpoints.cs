@@ -182,7 +182,7 @@ public static class LoginEndpoints
             <form method="post" action="{LoginPath}" class="stack">
             {HtmlPage.Csrf(tokens)}
             <input type="hidden" name="returnUrl" value="{HtmlPage.Encode(returnUrl)}">
-            <div class="field"><label for="email">E-mail</label><input id="email" name="email" type="email" autocomplete="username" required value="{HtmlPage.Encode(email)}"></div>
+            <div class="field"><label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required value="{HtmlPage.Encode(email)}"></div>
             <div class="field"><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required></div>
             <div><button type="submit" class="primary">Sign in</button></div>
             </form>

@@ -304,7 +304,7 @@ public static class PasswordEndpoints
 
     private static readonly Dictionary<string, string> FieldNames = new()
     {
-        ["email"] = "E-mail",
+        ["email"] = "Email",
         ["current"] = "Current password",
         ["password"] = "New password",
         ["confirm"] = "New password again",
