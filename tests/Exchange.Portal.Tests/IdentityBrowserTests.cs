@@ -252,31 +252,6 @@ public sealed partial class IdentityBrowserTests(MailingPortalBrowser browser) :
         }
     }
 
-    [Fact]
-    public async Task Signing_out_of_a_portal_session_that_already_ended_still_ends_the_session_at_identity()
-    {
-        var page = await browser.NewPageAsync();
-        try
-        {
-            await browser.SignInAsync(page, "gina@globex.example");
-            // The portal session ends behind the page's back (idle timeout, a refused refresh); the page still offers "Sign out".
-            await page.Context.ClearCookiesAsync(new() { Name = "exchange-portal" });
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-            await Expect(page).ToHaveURLAsync(browser.Services.PortalUrl + "/");
-
-            // Identity's session ended too: signing in again asks for the password.
-            await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).First.ClickAsync();
-            await Expect(page.GetByLabel("Password")).ToBeVisibleAsync();
-            Assert.StartsWith(browser.Services.IdentityUrl, page.Url, StringComparison.Ordinal);
-            await PortalBrowser.CheckAsync(page, "sign-in-after-sign-out");
-        }
-        finally
-        {
-            await PortalBrowser.ScreenshotAsync(page, "sign-out-final");
-            await page.Context.CloseAsync();
-        }
-    }
-
     private static async Task<(HttpStatusCode Status, string Body)> TokenAsync(HttpClient http, string clientId, string secret)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")

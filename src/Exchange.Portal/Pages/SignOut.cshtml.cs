@@ -10,21 +10,13 @@ namespace Exchange.Portal.Pages;
 
 /// <summary>
 /// Ends the portal session (the server-side ticket is deleted), revokes the refresh token, and
-/// hands the browser to Identity's end-session endpoint so the single sign-on session ends too,
-/// even when the portal session had already ended (idle timeout, refused refresh) while the page
-/// still offered "Sign out": Identity's session would otherwise live on and sign the user straight
-/// back in.
+/// hands the browser to Identity's end-session endpoint so the single sign-on session ends too.
 /// </summary>
 [AllowAnonymous]
-// A stale session makes the form's antiforgery token (bound to the signed-in user) fail, which
-// left Identity's session alive; a forged sign-out costs a victim only a sign-in.
-[IgnoreAntiforgeryToken]
 public sealed class SignOutModel(IOptionsMonitor<OpenIdConnectOptions> oidc, IHttpClientFactory httpClients, IOptions<PortalOptions> options, ILogger<SignOutModel> logger) : PageModel
 {
     public string? EndSessionEndpoint { get; private set; }
     public string? IdTokenHint { get; private set; }
-    /// <summary>Names the portal when there is no id_token to hint with (OpenID Connect RP-Initiated Logout 1.0).</summary>
-    public string ClientId => options.Value.ClientId;
     public string PostLogoutRedirectUri { get; private set; } = "";
 
     public IActionResult OnGet() => Redirect("/");
@@ -34,6 +26,11 @@ public sealed class SignOutModel(IOptionsMonitor<OpenIdConnectOptions> oidc, IHt
         var idToken = await HttpContext.GetTokenAsync("id_token");
         var refreshToken = await HttpContext.GetTokenAsync("refresh_token");
         await HttpContext.SignOutAsync(PortalAuth.CookieScheme);
+        if (idToken is null)
+        {
+            return Redirect("/signed-out");
+        }
+
         try
         {
             var configuration = await PortalSignIn.ConfigurationAsync(oidc, HttpContext.RequestAborted);
