@@ -3,7 +3,7 @@
 # fsync ON (durability as in production, unlike the test server), runs bench/Exchange.Bench on it and
 # then on SQLite, prints a markdown table per provider and writes JSON under bench/results/.
 # Installs PostgreSQL from Debian's packages if missing. Arguments go to the tool, e.g. --smoke or
-# --cases 10000,100000; EXCHANGE_BENCH_PROVIDERS=Postgres (or Sqlite) runs one provider only.
+# --cases 10000,100000 or --profile; EXCHANGE_BENCH_PROVIDERS=Postgres (or Sqlite) runs one provider only.
 # PostgreSQL loads pg_stat_statements, so the tool can print the statements that took the time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,12 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+fi
+
+# --profile samples the Api's CPU with Linux perf (Debian's linux-perf).
+if [[ " $* " == *" --profile "* ]] && ! command -v perf >/dev/null 2>&1; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends linux-perf >/dev/null
 fi
 
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)

@@ -7,6 +7,7 @@ using Exchange.Core.Data;
 using Exchange.Core.Identity;
 using Exchange.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 // The exchange's benchmark (docs/benchmarks.md): the services as processes on the provider
@@ -16,7 +17,11 @@ using Npgsql;
 //   --smoke          seconds, two clients, tiny data: proves the tool still works (a CI test runs it)
 //   --out <file>     where the JSON goes (default bench/results/<provider>-<time>.json)
 //   --cases a,b,c    inbox sizes (default 10000,100000,1000000; smoke 100,300); the largest is then purged
+//   --profile        samples the Api's CPU with perf during submission at the most clients, the no-op and the
+//                    largest inbox's first page, and the Jobs service's during the purge (CpuProfile.cs),
+//                    and prints where it went
 var smoke = args.Contains("--smoke");
+var profiling = args.Contains("--profile");
 var outIndex = Array.IndexOf(args, "--out");
 var casesIndex = Array.IndexOf(args, "--cases");
 var duration = smoke ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(20);
@@ -38,7 +43,24 @@ await using var services = new ExchangeServices(new Dictionary<string, string>
     ["Exchange__Api__RateLimitWindow"] = "00:00:01",
     ["Exchange__Identity__TokenRequestsPerClientPerMinute"] = "100000000",
     ["Logging__LogLevel__Default"] = "Warning",
+    // With --profile the runtime writes its JIT symbol map (/tmp/perf-<pid>.map), so perf names managed code.
+    ["DOTNET_PerfMapEnabled"] = profiling ? "1" : "0",
+    // Write-xor-execute maps JIT code twice (memfd:doublemapper), which perf cannot match with that map.
+    ["DOTNET_EnableWriteXorExecute"] = profiling ? "0" : "1",
 }, identityAndApiOnly: true);
+var cpuProfiles = new List<CpuProfile>();
+(string Name, int ProcessId) Service(string name) => services.Processes.Single(p => p.Name == name);
+async Task<Measurement> ProfiledAsync(bool here, string figure, TimeSpan length, Func<Task<Measurement>> run, string service = "Exchange.Api")
+{
+    var (result, cpu) = await CpuProfiler.DuringAsync(profiling && here, figure, Service(service), length, run);
+    if (cpu is not null)
+    {
+        cpuProfiles.Add(cpu);
+    }
+
+    return result;
+}
+
 await services.InitializeAsync();
 var provider = services.Database.Provider;
 Console.Error.WriteLine($"Identity {services.IdentityUrl}, Api {services.ApiUrl}, {provider}");
@@ -68,7 +90,8 @@ await Load.RunAsync("warm-up", 2, TimeSpan.FromSeconds(smoke ? 1 : 5), Submit(to
 var submissionAt = new Dictionary<int, Measurement>();
 foreach (var clients in submissionClients)
 {
-    var exchange = await Load.RunAsync("case submission", clients, duration, Submit(token));
+    var exchange = await ProfiledAsync(clients == submissionClients[^1], $"case submission, {clients} clients", duration,
+        () => Load.RunAsync("case submission", clients, duration, Submit(token)));
     submissionAt[clients] = exchange;
     var ceiling = await InsertCeilingAsync(services.Database, clients, duration);
     rows.Add(new Row(exchange, ceiling, "one-row committed inserts, same concurrency",
@@ -76,13 +99,13 @@ foreach (var clients in submissionClients)
 }
 
 // 2. An authenticated no-op beside the unauthenticated liveness probe.
-var authenticated = await Load.RunAsync("authenticated no-op (GET /api/v1/field-catalogue)", noOpClients, duration, async _ =>
+var authenticated = await ProfiledAsync(true, $"authenticated no-op, {noOpClients} clients", duration, () => Load.RunAsync("authenticated no-op (GET /api/v1/field-catalogue)", noOpClients, duration, async _ =>
 {
     using var request = new HttpRequestMessage(HttpMethod.Get, services.ApiUrl + "/api/v1/field-catalogue");
     request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
     using var response = await http.SendAsync(request);
     return response.IsSuccessStatusCode;
-});
+}));
 var live = await Load.RunAsync("/health/live", noOpClients, duration, async _ =>
 {
     using var response = await http.GetAsync(services.ApiUrl + "/health/live");
@@ -105,7 +128,8 @@ foreach (var size in inboxSizes.Order())
     Console.Error.WriteLine($"seeded {size:N0} cases in {seedTime.Elapsed.TotalSeconds:F0} s");
     var inbox = seeding.MeasuredInbox;
     var deep = Figures.Cursor(inbox[Math.Max(0, inbox.Count / 10)]);
-    var first = await Figures.InboxAsync(http, services.ApiUrl, token, $"inbox first page, {size:N0} cases ({inbox.Count:N0} in the inbox)", null, pageClients, shortDuration);
+    var first = await ProfiledAsync(size == inboxSizes.Max(), $"inbox first page, {size:N0} cases", shortDuration,
+        () => Figures.InboxAsync(http, services.ApiUrl, token, $"inbox first page, {size:N0} cases ({inbox.Count:N0} in the inbox)", null, pageClients, shortDuration));
     var deepPage = await Figures.InboxAsync(http, services.ApiUrl, token, $"inbox deep page (90 % down), {size:N0} cases", deep, pageClients, shortDuration);
     rows.Add(new Row(first, firstAtSmallest, firstAtSmallest is null ? null : "same page at the smallest size", "p99 < 20 ms at 1,000,000 cases, within 2x of 10k"));
     rows.Add(new Row(deepPage, deepAtSmallest, deepAtSmallest is null ? null : "same page at the smallest size", "p99 < 20 ms at 1,000,000 cases, within 2x of 10k"));
@@ -124,6 +148,25 @@ await services.StartRemainingAsync(new Dictionary<string, string>
     ["Exchange__Jobs__Purge__Interval"] = "00:00:01",
     ["Exchange__Jobs__Webhooks__Interval"] = "00:00:01",
 });
+
+// 5a. The earlier figures' submissions left their events in the outbox while Jobs was not running. They are
+// fanned out (and mailed) first, in id order, so the lag figure would measure this backlog, not its own
+// events: drain it first, and report how fast the fan-out went through it.
+var backlogClock = System.Diagnostics.Stopwatch.StartNew();
+var backlog = await UnprocessedEventsAsync(services.Database);
+var left = backlog;
+while (left > 0 && backlogClock.Elapsed < TimeSpan.FromMinutes(smoke ? 1 : 10))
+{
+    await Task.Delay(500);
+    left = await UnprocessedEventsAsync(services.Database);
+}
+
+if (backlog > 0)
+{
+    Console.Error.WriteLine($"fanned out a backlog of {backlog - left:N0} events in {backlogClock.Elapsed.TotalSeconds:F0} s ({left:N0} left)");
+    rows.Add(new Row(new Measurement($"webhook fan-out of the earlier figures' {backlog:N0} events (backlog)", 1,
+        (backlog - left) / backlogClock.Elapsed.TotalSeconds, double.NaN, double.NaN, backlog - left, left), null, null, null));
+}
 
 // 5b. Webhook end-to-end lag: globex, the receiver, subscribes a receiver in this process to case.created.
 using (var receiver = new WebhookReceiver(FreePorts.Next()))
@@ -169,7 +212,9 @@ while (waitedFor.Elapsed < TimeSpan.FromSeconds(60) && await seeding.TombstonesA
 }
 
 var purgeClock = System.Diagnostics.Stopwatch.StartNew();
-var during = await Load.RunAsync($"case submission during the purge", pageClients, duration, Submit(token));
+// With --profile, the Jobs service's CPU while it purges (the Api's is the submissions' own).
+var during = await ProfiledAsync(true, "the purge, with submissions meanwhile", duration,
+    () => Load.RunAsync($"case submission during the purge", pageClients, duration, Submit(token)), "Exchange.Jobs");
 var after = await seeding.TombstonesAsync();
 var purged = new Measurement($"purge: cases tombstoned, {due:N0} due", 1, (after - before) / purgeClock.Elapsed.TotalSeconds, double.NaN, double.NaN, after - before, 0);
 rows.Add(new Row(purged, null, null, ">= 5,000 cases/s"));
@@ -182,7 +227,7 @@ var profile = await Profile.TopStatementsAsync(services.Database, 12);
 // 6. Peak memory of each service over the whole run.
 var memory = services.Processes.Select(p => new MemoryRow(p.Name, Figures.PeakMemoryMegabytes(p.ProcessId))).ToList();
 
-var report = new Report(DateTimeOffset.UtcNow, provider.ToString(), Environment.ProcessorCount, smoke, duration.TotalSeconds, Load: LoadAverage(), rows, memory, profile);
+var report = new Report(DateTimeOffset.UtcNow, provider.ToString(), Environment.ProcessorCount, smoke, duration.TotalSeconds, Load: LoadAverage(), rows, memory, profile, cpuProfiles);
 var output = outIndex >= 0 ? args[outIndex + 1] : Path.Combine(Repository.Root, "bench", "results", $"{provider.ToString().ToLowerInvariant()}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
 await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, new JsonSerializerOptions
@@ -191,8 +236,24 @@ await File.WriteAllTextAsync(output, JsonSerializer.Serialize(report, new JsonSe
     NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
 }));
 Console.WriteLine(Markdown(report));
+if (profiling)
+{
+    // The runtime's symbol maps (tens of MB each) served this run only.
+    foreach (var (_, pid) in services.Processes)
+    {
+        File.Delete(Path.Combine(Path.GetTempPath(), $"perf-{pid}.map"));
+        File.Delete(Path.Combine(Path.GetTempPath(), $"perfinfo-{pid}.map"));
+    }
+}
+
 Console.Error.WriteLine($"wrote {output}");
 return rows.All(r => r.Exchange.Completed > 0 && (r.Ceiling is null || r.Ceiling.Completed > 0)) && memory.Count == 4 ? 0 : 1;
+
+static async Task<int> UnprocessedEventsAsync(TestDatabase database)
+{
+    await using var db = database.CreateContext();
+    return await db.OutboxMessages.CountAsync(m => m.ProcessedAt == null);
+}
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "";
 
@@ -337,6 +398,22 @@ static string Markdown(Report report)
         }
     }
 
+    foreach (var cpu in report.CpuProfiles)
+    {
+        text.AppendLine().AppendLine($"CPU of {cpu.Service} during {cpu.Figure} ({cpu.Samples:N0} perf samples at 499 Hz):").AppendLine();
+        text.AppendLine("| library | share |").AppendLine("| --- | --- |");
+        foreach (var share in cpu.ByLibrary)
+        {
+            text.AppendLine($"| `{share.Name}` | {share.Percent:F1} % |");
+        }
+
+        text.AppendLine().AppendLine("| library and function (self time) | share |").AppendLine("| --- | --- |");
+        foreach (var share in cpu.TopFunctions)
+        {
+            text.AppendLine($"| `{share.Name.Replace("|", "\\|", StringComparison.Ordinal)}` | {share.Percent:F1} % |");
+        }
+    }
+
     return text.ToString();
 
     static string Ms(double value) => double.IsNaN(value) ? "" : value.ToString("F1");
@@ -351,4 +428,4 @@ internal sealed record MemoryRow(string Service, double PeakMegabytes);
 
 internal sealed record Report(
     DateTimeOffset At, string Provider, int Processors, bool Smoke, double SecondsPerFigure, string Load, List<Row> Rows, List<MemoryRow> Memory,
-    List<StatementTime> Profile);
+    List<StatementTime> Profile, List<CpuProfile> CpuProfiles);

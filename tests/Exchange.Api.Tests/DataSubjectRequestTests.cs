@@ -298,6 +298,40 @@ public sealed class DataSubjectRequestTests(PrivacyFixture hosts) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_restriction_waits_for_a_change_of_one_of_its_cases_under_way_and_the_next_change_is_refused()
+    {
+        // The per-case lock is a database lock between nodes; SQLite has one writer and needs none.
+        if (hosts.Database.Provider != DatabaseProvider.Postgres)
+        {
+            return;
+        }
+
+        var world = await WorldAsync(initechToo: false);
+        var acmePrivacy = await hosts.ClientAsync(PrivacyFixture.AcmePrivacy);
+        var created = await (await acmePrivacy.PostAsync("/api/v1/data-subject-requests", Request(world.Person, "restriction"))).ExpectAsync(HttpStatusCode.Created);
+        var id = created["request"]!["id"]!.GetValue<Guid>();
+        // A note under way on another node: it holds the case (as the API's note does) and has not committed yet.
+        await using var db = hosts.Database.CreateContext();
+        await using (var note = await db.Database.BeginTransactionAsync())
+        {
+            await CaseLocks.LockCasesAsync(db, [world.Case2], CancellationToken.None);
+
+            var restriction = acmePrivacy.PostAsync($"/api/v1/data-subject-requests/{id}/restriction", null);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.False(restriction.IsCompleted, "the restriction did not wait for the change of its case under way");
+            await note.CommitAsync();
+
+            var restricted = await (await restriction).ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal("restricted", restricted["status"]!.GetValue<string>());
+        }
+
+        var globex = await hosts.ClientAsync(ApiFixture.Globex);
+        await (await globex.PostAsync($"/api/v1/cases/{world.Case2}/notes", new { body = "More logs attached." })).ExpectRefusalAsync(HttpStatusCode.Conflict, "case_restricted");
+        // A second officer carrying the same request out again is told it has been.
+        await (await acmePrivacy.PostAsync($"/api/v1/data-subject-requests/{id}/restriction", null)).ExpectRefusalAsync(HttpStatusCode.Conflict, "data_subject_request_state");
+    }
+
+    [Fact]
     public async Task Erasure_purges_through_the_purge_path_and_leaves_no_trace_of_the_address_in_answers_exports_or_the_database_file()
     {
         // Initech's own record of the person is initech's to erase, not acme's: left out here so the file can be checked whole.

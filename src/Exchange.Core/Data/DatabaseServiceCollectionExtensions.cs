@@ -44,11 +44,14 @@ public static class DatabaseServiceCollectionExtensions
         });
         // The context takes the protector in its constructor; the interceptor uses it to seal and open case content.
         services.AddSingleton<CaseContentProtector>();
-        // Options are read when the context is built, so hosts and tests can override them late.
-        // Interceptors a host registers (diagnostics, tests counting queries) join the provider's own.
+        // Options are read when the first context is built, so hosts and tests can override them late.
+        // Interceptors a host registers (diagnostics, tests counting queries) join the provider's own;
+        // they must be singletons, like the options, which are built once rather than once per request
+        // (rebuilding them showed in the API's CPU profile, issue 13).
         services.AddDbContext<ExchangeDbContext>((provider, builder) =>
             Configure(builder, provider.GetRequiredService<IOptions<DatabaseOptions>>().Value)
-                .AddInterceptors(provider.GetServices<IInterceptor>()));
+                .AddInterceptors(provider.GetServices<IInterceptor>()),
+            contextLifetime: ServiceLifetime.Scoped, optionsLifetime: ServiceLifetime.Singleton);
         return services;
     }
 

@@ -15,7 +15,7 @@ public static class SvgChart
 {
     private const int Width = 640;
     private const int Height = 240;
-    private const int Left = 60;
+    private const int Left = 72;
     private const int Bottom = 28;
     private const int Top = 20;
 

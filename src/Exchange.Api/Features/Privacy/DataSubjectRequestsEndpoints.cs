@@ -273,6 +273,7 @@ public static class DataSubjectRequestsEndpoints
         Guid id, ReasonRequest body, Caller caller, ExchangeDbContext db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var transaction = await audit.BeginAsync(cancellationToken);
+        await CaseLocks.LockAsync(db, "data_subject_request", id, cancellationToken);
         var request = await Visible(db, caller).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (request is null)
         {
@@ -307,6 +308,7 @@ public static class DataSubjectRequestsEndpoints
         var corrected = new DataSubject(body.Email?.Trim(), body.Phone?.Trim(), body.Name?.Trim());
         var search = new DataSubjectSearch(db, audit);
         var found = await search.FindAsync(request!, subject, caller.Actor, cancellationToken);
+        await LockFoundAsync(db, found, cancellationToken);
         var changed = DataSubjectSearch.Rectify(found, subject, corrected);
         var now = clock.UtcNowStored();
         Record(request!, found);
@@ -336,6 +338,7 @@ public static class DataSubjectRequestsEndpoints
 
         var search = new DataSubjectSearch(db, audit);
         var found = await search.FindAsync(request!, SubjectOf(request!), caller.Actor, cancellationToken);
+        await LockFoundAsync(db, found, cancellationToken);
         var now = clock.UtcNowStored();
         Record(request!, found);
         db.CaseRestrictions.AddRange(found.Cases.Select(c => new CaseRestriction { CaseId = c.Id, RequestId = request!.Id, CreatedAt = now }));
@@ -358,6 +361,7 @@ public static class DataSubjectRequestsEndpoints
         Guid id, ReasonRequest body, Caller caller, ExchangeDbContext db, AuditLog audit, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var transaction = await audit.BeginAsync(cancellationToken);
+        await CaseLocks.LockAsync(db, "data_subject_request", id, cancellationToken);
         var request = await Visible(db, caller).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (request is null)
         {
@@ -424,6 +428,7 @@ public static class DataSubjectRequestsEndpoints
 
             var search = new DataSubjectSearch(db, audit);
             var found = await search.FindAsync(request!, SubjectOf(request!), caller.Actor, cancellationToken);
+            await LockFoundAsync(db, found, cancellationToken);
             var now = clock.UtcNowStored();
             Record(request!, found);
             search.Notify(request!, found.Cases, now);
@@ -456,9 +461,27 @@ public static class DataSubjectRequestsEndpoints
 
     public const string ErasedMarker = "[erased]";
 
+    /// <summary>
+    /// What a rectification, restriction or erasure changes, locked the way every other writer locks it
+    /// (decision 0208): the authorisations first, then the cases, each in id order. A note or a state change
+    /// in flight on one of the cases finishes first; one that arrives later waits, then meets the
+    /// restriction (or the purge) instead of slipping in between the search and the commit.
+    /// </summary>
+    private static async Task LockFoundAsync(ExchangeDbContext db, DataSubjectSearch.Found found, CancellationToken cancellationToken)
+    {
+        foreach (var authorisationId in found.Authorisations.Select(a => a.Id).Distinct().Order())
+        {
+            await CaseLocks.LockAsync(db, "authorisation", authorisationId, cancellationToken);
+        }
+
+        await CaseLocks.LockCasesAsync(db, found.Cases.Select(c => c.Id), cancellationToken);
+    }
+
     private static async Task<(DataSubjectRequest? Request, ProblemHttpResult? Refusal)> ActionableAsync(
         Guid id, Caller caller, ExchangeDbContext db, DataSubjectRight[] rights, CancellationToken cancellationToken)
     {
+        // Two officers acting on one request take turns: the second finds it carried out.
+        await CaseLocks.LockAsync(db, "data_subject_request", id, cancellationToken);
         var request = await Visible(db, caller).FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (request is null)
         {
