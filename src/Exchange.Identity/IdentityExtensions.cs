@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using Exchange.Core.Data;
 using Exchange.Core.Identity;
+using Exchange.Core.Mail;
 using Exchange.Identity.Account;
 using Exchange.Identity.Admin;
 using Exchange.Identity.Configuration;
@@ -42,7 +43,18 @@ public static class IdentityExtensions
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<ExchangeDbContext>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<InvitationTokenProvider>(InvitationTokenProvider.ProviderName);
+        services.AddOptions<DataProtectionTokenProviderOptions>().Configure<IOptions<IdentityServerOptions>>((o, settings) =>
+            o.TokenLifespan = settings.Value.PasswordResetLifetime);
+        services.AddOptions<InvitationTokenProviderOptions>().Configure<IOptions<IdentityServerOptions>>((o, settings) =>
+        {
+            o.Name = InvitationTokenProvider.ProviderName;
+            o.TokenLifespan = settings.Value.InvitationLifetime;
+        });
+        services.AddExchangeMail();
+        services.AddSingleton<AccountMailer>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccountMailer>());
         services.AddOptions<IdentityOptions>().Configure<IOptions<IdentityServerOptions>>((o, settings) =>
         {
             o.Lockout.MaxFailedAccessAttempts = settings.Value.MaxFailedPasswordAttempts;
@@ -96,6 +108,13 @@ public static class IdentityExtensions
                     context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
             });
+            o.AddPolicy(PasswordEndpoints.ForgotRateLimitPolicy, context =>
+            {
+                var permits = context.RequestServices.GetRequiredService<IOptions<IdentityServerOptions>>().Value.PasswordResetRequestsPerIpPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(
+                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
         });
 
         services.AddSingleton<TokenRateLimiter>();
@@ -120,7 +139,14 @@ public static class IdentityExtensions
         app.MapPost(LoginEndpoints.SecondFactorPath, LoginEndpoints.SubmitSecondFactorAsync).RequireRateLimiting(LoginEndpoints.RateLimitPolicy).DisableAntiforgery();
         app.MapGet(TwoFactorEndpoints.Path, TwoFactorEndpoints.ShowAsync);
         app.MapPost(TwoFactorEndpoints.Path, TwoFactorEndpoints.EnableAsync).RequireRateLimiting(LoginEndpoints.RateLimitPolicy).DisableAntiforgery();
-        app.MapGet("/account/site.css", HtmlPage.Stylesheet);
+        app.MapGet(PasswordEndpoints.SetPath, PasswordEndpoints.ShowSetAsync);
+        app.MapPost(PasswordEndpoints.SetPath, PasswordEndpoints.SubmitSetAsync).RequireRateLimiting(LoginEndpoints.RateLimitPolicy).DisableAntiforgery();
+        app.MapGet(PasswordEndpoints.ForgotPath, PasswordEndpoints.ShowForgot);
+        app.MapPost(PasswordEndpoints.ForgotPath, PasswordEndpoints.SubmitForgotAsync).RequireRateLimiting(PasswordEndpoints.ForgotRateLimitPolicy).DisableAntiforgery();
+        app.MapGet(PasswordEndpoints.ChangePath, PasswordEndpoints.ShowChangeAsync);
+        app.MapPost(PasswordEndpoints.ChangePath, PasswordEndpoints.SubmitChangeAsync).RequireRateLimiting(LoginEndpoints.RateLimitPolicy).DisableAntiforgery();
+        app.MapGet(HtmlPage.StylesheetPath, HtmlPage.Stylesheet);
+        app.MapGet(HtmlPage.IconPath, HtmlPage.Favicon);
         app.MapAdminEndpoints();
         return app;
     }
@@ -158,6 +184,16 @@ internal sealed class IdentityServerOptionsValidator(IHostEnvironment environmen
         if (options.SigningKeyRefresh <= TimeSpan.Zero || options.SigningKeyRefresh >= options.SigningKeyPrePublish)
         {
             failures.Add("Exchange:Identity:SigningKeyRefresh must be positive and shorter than SigningKeyPrePublish, so every node publishes the next key before it signs.");
+        }
+
+        if (options.InvitationLifetime <= TimeSpan.Zero || options.PasswordResetLifetime <= TimeSpan.Zero || options.PasswordResetLifetime > TimeSpan.FromDays(1))
+        {
+            failures.Add("Exchange:Identity:InvitationLifetime must be positive, and PasswordResetLifetime positive and at most a day.");
+        }
+
+        if (options.ClientSecretOverlap < TimeSpan.Zero || options.ClientSecretOverlap > TimeSpan.FromDays(7))
+        {
+            failures.Add("Exchange:Identity:ClientSecretOverlap must be between 0 and 7 days.");
         }
 
         if (options.AccessTokenLifetime <= TimeSpan.Zero || options.RefreshTokenSlidingLifetime > options.RefreshTokenAbsoluteLifetime)

@@ -71,7 +71,7 @@ public sealed class AdminApiTests(IdentityServerFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task A_member_admin_invites_a_user_who_can_sign_in_with_the_one_time_password_and_deactivating_ends_it()
+    public async Task A_member_admin_invites_a_user_who_sets_a_password_from_the_link_and_deactivating_ends_it()
     {
         var token = await AcmeAdminAsync();
 
@@ -79,11 +79,23 @@ public sealed class AdminApiTests(IdentityServerFixture fixture) : IClassFixture
             new { email = "new.engineer@acme.example", displayName = "New Engineer", roles = new[] { "engineer" } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await created.JsonAsync();
-        var password = body.GetProperty("temporaryPassword").GetString()!;
+        Assert.False(body.TryGetProperty("temporaryPassword", out _));
+        // This server has no mail: the admin gets the single-use link to pass on.
+        Assert.False(body.GetProperty("invitationMailed").GetBoolean());
+        var link = body.GetProperty("invitationUrl").GetString()!;
         var id = body.GetProperty("user").GetProperty("id").GetString()!;
         Assert.Equal("acme", body.GetProperty("user").GetProperty("memberId").GetString());
 
+        // Before the password is set, no password signs in.
+        using (var early = await _server.CreateBrowser().SubmitLoginAsync(Protocol.AuthorizeUrl(Protocol.NewVerifier()), "new.engineer@acme.example", ""))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
+        }
+
         using var browser = _server.CreateBrowser();
+        const string password = "Several-words-2026";
+        using var set = await browser.SetPasswordAsync(link, password);
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
         using var login = await browser.SubmitLoginAsync(Protocol.AuthorizeUrl(Protocol.NewVerifier()), "new.engineer@acme.example", password);
         Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
 
@@ -92,6 +104,63 @@ public sealed class AdminApiTests(IdentityServerFixture fixture) : IClassFixture
         Assert.False((await deactivated.JsonAsync()).GetProperty("isActive").GetBoolean());
         using var again = await _server.CreateBrowser().SubmitLoginAsync(Protocol.AuthorizeUrl(Protocol.NewVerifier()), "new.engineer@acme.example", password);
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+
+        using var reactivated = await SendAsync(HttpMethod.Post, $"/api/v1/users/{id}/reactivate", token);
+        Assert.Equal(HttpStatusCode.OK, reactivated.StatusCode);
+        Assert.True((await reactivated.JsonAsync()).GetProperty("isActive").GetBoolean());
+        using var afterReactivation = await _server.CreateBrowser().SubmitLoginAsync(Protocol.AuthorizeUrl(Protocol.NewVerifier()), "new.engineer@acme.example", password);
+        Assert.Equal(HttpStatusCode.Redirect, afterReactivation.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_member_admin_changes_a_users_roles_and_the_next_token_carries_them()
+    {
+        var token = await AcmeAdminAsync();
+        using var created = await SendAsync(HttpMethod.Post, "/api/v1/users", token,
+            new { email = "role.change@acme.example", displayName = "Role Change", roles = new[] { "engineer" } });
+        var body = await created.JsonAsync();
+        var id = body.GetProperty("user").GetProperty("id").GetString()!;
+        using (var browser = _server.CreateBrowser())
+        {
+            using var set = await browser.SetPasswordAsync(body.GetProperty("invitationUrl").GetString()!, "Several-words-2026");
+        }
+
+        using var changed = await SendAsync(HttpMethod.Put, $"/api/v1/users/{id}/roles", token, new { roles = new[] { "privacy_officer" } });
+        using var operatorRole = await SendAsync(HttpMethod.Put, $"/api/v1/users/{id}/roles", token, new { roles = new[] { "operator" } });
+        using var none = await SendAsync(HttpMethod.Put, $"/api/v1/users/{id}/roles", token, new { roles = Array.Empty<string>() });
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(["privacy_officer"], (await changed.JsonAsync()).GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
+        Assert.Equal(HttpStatusCode.BadRequest, operatorRole.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, none.StatusCode);
+        using var signIn = _server.CreateBrowser();
+        var verifier = Protocol.NewVerifier();
+        var url = Protocol.AuthorizeUrl(verifier, scope: "openid privacy cases:read");
+        using var login = await signIn.SubmitLoginAsync(url, "role.change@acme.example", "Several-words-2026");
+        using var authorized = await signIn.GetAsync(login.Headers.Location!.OriginalString);
+        var code = Protocol.Query(authorized.Headers.Location!)["code"];
+        using var redeemed = await _client.RedeemCodeAsync(code, verifier);
+        var scopes = (await redeemed.JsonAsync()).GetProperty("scope").GetString()!.Split(' ');
+        Assert.Contains("privacy", scopes);
+        Assert.DoesNotContain("cases:read", scopes);
+    }
+
+    [Fact]
+    public async Task An_admin_cannot_deactivate_themselves_or_take_away_their_own_admin_role()
+    {
+        var token = await AcmeAdminAsync();
+        await using var db = _server.Database.CreateContext();
+        var self = db.Users.Single(u => u.NormalizedEmail == "ADAM@ACME.EXAMPLE").Id;
+
+        using var deactivate = await SendAsync(HttpMethod.Post, $"/api/v1/users/{self}/deactivate", token);
+        using var demote = await SendAsync(HttpMethod.Put, $"/api/v1/users/{self}/roles", token, new { roles = new[] { "engineer" } });
+
+        Assert.Equal(HttpStatusCode.Conflict, deactivate.StatusCode);
+        Assert.Equal("self_deactivation", (await deactivate.JsonAsync()).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, demote.StatusCode);
+        Assert.Equal("self_demotion", (await demote.JsonAsync()).GetProperty("code").GetString());
+        await using var after = _server.Database.CreateContext();
+        Assert.True(after.Users.Single(u => u.Id == self).IsActive);
     }
 
     [Fact]
@@ -133,11 +202,17 @@ public sealed class AdminApiTests(IdentityServerFixture fixture) : IClassFixture
         var globexUser = db.Users.First(u => u.MemberId == "globex").Id;
 
         using var user = await SendAsync(HttpMethod.Post, $"/api/v1/users/{globexUser}/deactivate", token);
+        using var reactivate = await SendAsync(HttpMethod.Post, $"/api/v1/users/{globexUser}/reactivate", token);
+        using var roles = await SendAsync(HttpMethod.Put, $"/api/v1/users/{globexUser}/roles", token, new { roles = new[] { "engineer" } });
+        using var invitation = await SendAsync(HttpMethod.Post, $"/api/v1/users/{globexUser}/invitation", token);
         using var client = await SendAsync(HttpMethod.Post, "/api/v1/clients/globex-crm/deactivate", token);
         using var secret = await SendAsync(HttpMethod.Post, "/api/v1/clients/globex-crm/secret", token);
         using var portal = await SendAsync(HttpMethod.Post, "/api/v1/clients/exchange-portal/secret", token);
 
         Assert.Equal(HttpStatusCode.NotFound, user.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, reactivate.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, roles.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, invitation.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, client.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, secret.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, portal.StatusCode);
@@ -161,7 +236,7 @@ public sealed class AdminApiTests(IdentityServerFixture fixture) : IClassFixture
         var issued = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(await _client.ClientCredentialsTokenAsync("acme-ticketing", secret));
         Assert.Equal("acme", issued.GetClaim("member_id").Value);
 
-        using var rotated = await SendAsync(HttpMethod.Post, "/api/v1/clients/acme-ticketing/secret", token);
+        using var rotated = await SendAsync(HttpMethod.Post, "/api/v1/clients/acme-ticketing/secret", token, new { keepPreviousForHours = 0 });
         var newSecret = (await rotated.JsonAsync()).GetProperty("clientSecret").GetString()!;
         using var old = await _client.PostFormAsync("/connect/token", [("grant_type", "client_credentials")], Protocol.Basic("acme-ticketing", secret));
         Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
@@ -188,5 +263,62 @@ public sealed class AdminApiTests(IdentityServerFixture fixture) : IClassFixture
         // With an overlap both secrets work for the hour.
         await _client.ClientCredentialsTokenAsync("initech-crm", "dev-initech-crm-secret");
         await _client.ClientCredentialsTokenAsync("initech-crm", (await rotated.JsonAsync()).GetProperty("clientSecret").GetString()!);
+    }
+
+    [Fact]
+    public async Task A_member_admin_gives_a_client_only_the_scopes_chosen_from_those_the_member_may_grant()
+    {
+        var token = await AcmeAdminAsync();
+
+        using var grantable = await SendAsync(HttpMethod.Get, "/api/v1/clients/scopes", token);
+        var scopes = (await grantable.JsonAsync()).EnumerateArray().Select(s => s.GetString()!).ToList();
+        Assert.Contains("cases:read", scopes);
+        Assert.Contains("webhooks:manage", scopes);
+        Assert.DoesNotContain("operator", scopes);
+        Assert.DoesNotContain("agreements:write", scopes);
+
+        using var created = await SendAsync(HttpMethod.Post, "/api/v1/clients", token,
+            new { clientId = "acme-scoped", displayName = "Acme scoped", scopes = new[] { "cases:read", "webhooks:manage" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.JsonAsync();
+        Assert.Equal(["cases:read", "webhooks:manage"], body.GetProperty("client").GetProperty("scopes").EnumerateArray().Select(s => s.GetString()!).ToArray());
+        var issued = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(await _client.ClientCredentialsTokenAsync("acme-scoped", body.GetProperty("clientSecret").GetString()!));
+        Assert.Equal("cases:read webhooks:manage", issued.GetClaim("scope").Value);
+        using var wider = await _client.PostFormAsync("/connect/token", [("grant_type", "client_credentials"), ("scope", "cases:write")],
+            Protocol.Basic("acme-scoped", body.GetProperty("clientSecret").GetString()!));
+        Assert.Equal("invalid_scope", (await wider.JsonAsync()).GetProperty("error").GetString());
+
+        using var notGrantable = await SendAsync(HttpMethod.Post, "/api/v1/clients", token, new { displayName = "Z", scopes = new[] { "agreements:write" } });
+        Assert.Equal(HttpStatusCode.BadRequest, notGrantable.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_rotation_keeps_the_old_secret_for_the_configured_overlap_and_then_it_stops_working()
+    {
+        var token = await AcmeAdminAsync();
+        using var created = await SendAsync(HttpMethod.Post, "/api/v1/clients", token, new { clientId = "acme-overlap", displayName = "Acme overlap" });
+        var old = (await created.JsonAsync()).GetProperty("clientSecret").GetString()!;
+
+        // No keepPreviousForHours: Exchange:Identity:ClientSecretOverlap, 24 hours by default.
+        using var rotated = await SendAsync(HttpMethod.Post, "/api/v1/clients/acme-overlap/secret", token);
+        var body = await rotated.JsonAsync();
+        var fresh = body.GetProperty("clientSecret").GetString()!;
+        var until = body.GetProperty("client").GetProperty("previousSecretExpiresAt").GetDateTime();
+        Assert.InRange(until - DateTime.UtcNow, TimeSpan.FromHours(23), TimeSpan.FromHours(24.5));
+
+        await _client.ClientCredentialsTokenAsync("acme-overlap", old);
+        await _client.ClientCredentialsTokenAsync("acme-overlap", fresh);
+        _server.Clock.Advance(TimeSpan.FromHours(25));
+        try
+        {
+            using var afterOverlap = await _client.PostFormAsync("/connect/token", [("grant_type", "client_credentials")], Protocol.Basic("acme-overlap", old));
+            Assert.Equal(HttpStatusCode.Unauthorized, afterOverlap.StatusCode);
+            Assert.Equal("invalid_client", (await afterOverlap.JsonAsync()).GetProperty("error").GetString());
+            await _client.ClientCredentialsTokenAsync("acme-overlap", fresh);
+        }
+        finally
+        {
+            _server.Clock.Advance(TimeSpan.FromHours(-25));
+        }
     }
 }

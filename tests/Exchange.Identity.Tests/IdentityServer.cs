@@ -240,6 +240,19 @@ public static partial class Protocol
     public static Task<HttpResponseMessage> IntrospectAsync(this HttpClient client, string token, string clientId = IdentityServer.AppClient, string secret = IdentityServer.AppSecret) =>
         client.PostFormAsync("/connect/introspect", [("token", token)], Basic(clientId, secret));
 
+    /// <summary>The form's antiforgery field, as the page rendered it.</summary>
+    public static string Csrf(string page) => CsrfField().Match(page).Groups[1].Value;
+
+    /// <summary>Opens a set-password link (invitation or reset) and submits the form on it with a new password.</summary>
+    public static async Task<HttpResponseMessage> SetPasswordAsync(this HttpClient browser, string link, string password, string? confirm = null)
+    {
+        var uri = new Uri(link);
+        var page = await browser.GetStringAsync(uri.PathAndQuery);
+        var query = Query(uri);
+        return await browser.PostFormAsync(uri.AbsolutePath,
+            [("__csrf", Csrf(page)), ("user", query["user"]), ("kind", query["kind"]), ("token", query["token"]), ("password", password), ("confirm", confirm ?? password)]);
+    }
+
     [GeneratedRegex("name=\"__csrf\" value=\"([^\"]+)\"")]
     private static partial Regex CsrfField();
 }

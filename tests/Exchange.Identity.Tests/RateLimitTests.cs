@@ -100,4 +100,22 @@ public sealed class RateLimitTests : IAsyncLifetime
 
         Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests], statuses);
     }
+
+    [Fact]
+    public async Task Forgot_password_requests_from_one_address_are_throttled_while_another_address_goes_on()
+    {
+        var address = System.Net.IPAddress.Parse("203.0.113.77");
+        var statuses = new List<int>();
+        for (var i = 0; i < 6; i++)
+        {
+            var (status, _) = await _server.PostFormFromAsync(address, "/account/forgot-password", [("email", $"someone{i}@acme.example")]);
+            statuses.Add(status);
+        }
+
+        var (other, _) = await _server.PostFormFromAsync(System.Net.IPAddress.Parse("203.0.113.78"), "/account/forgot-password", [("email", "someone@acme.example")]);
+
+        // Five answered (refused here for want of the form's antiforgery field), then 429 (the default: 5 a minute).
+        Assert.Equal([.. Enumerable.Repeat(400, 5), 429], statuses);
+        Assert.Equal(400, other);
+    }
 }

@@ -174,33 +174,35 @@ public static class LoginEndpoints
     private static HtmlPage Form(HttpContext context, IAntiforgery antiforgery, string returnUrl, string? email, string? error, int status = StatusCodes.Status200OK)
     {
         var tokens = antiforgery.GetAndStoreTokens(context);
-        var message = error == null ? string.Empty : $"<p class=\"error\" role=\"alert\">{HtmlPage.Encode(error)}</p>";
+        var message = error == null ? string.Empty : $"""<div class="alert error" role="alert" tabindex="-1" autofocus><p>{HtmlPage.Encode(error)}</p></div>""";
+        var forgot = PasswordEndpoints.ForgotPath + QueryString.Create("returnUrl", returnUrl);
         return new HtmlPage("Sign in", $"""
             <h1>Sign in to the exchange</h1>
             {message}
-            <form method="post" action="{LoginPath}">
-            <input type="hidden" name="{HtmlPage.Encode(tokens.FormFieldName)}" value="{HtmlPage.Encode(tokens.RequestToken)}">
+            <form method="post" action="{LoginPath}" class="stack">
+            {HtmlPage.Csrf(tokens)}
             <input type="hidden" name="returnUrl" value="{HtmlPage.Encode(returnUrl)}">
-            <label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required value="{HtmlPage.Encode(email)}">
-            <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-            <button type="submit">Sign in</button>
+            <div class="field"><label for="email">Email</label><input id="email" name="email" type="email" autocomplete="username" required value="{HtmlPage.Encode(email)}"></div>
+            <div class="field"><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required></div>
+            <div><button type="submit" class="primary">Sign in</button></div>
             </form>
+            <p class="links"><a href="{HtmlPage.Encode(forgot)}">Forgot your password?</a></p>
             """, status);
     }
 
     private static HtmlPage SecondFactorForm(HttpContext context, IAntiforgery antiforgery, string returnUrl, string pending, string? error, int status = StatusCodes.Status200OK)
     {
         var tokens = antiforgery.GetAndStoreTokens(context);
-        var message = error == null ? string.Empty : $"<p class=\"error\" role=\"alert\">{HtmlPage.Encode(error)}</p>";
+        var message = error == null ? string.Empty : $"""<div class="alert error" role="alert" tabindex="-1" autofocus><p>{HtmlPage.Encode(error)}</p></div>""";
         return new HtmlPage("Authenticator code", $"""
             <h1>Authenticator code</h1>
             {message}
-            <form method="post" action="{SecondFactorPath}">
-            <input type="hidden" name="{HtmlPage.Encode(tokens.FormFieldName)}" value="{HtmlPage.Encode(tokens.RequestToken)}">
+            <form method="post" action="{SecondFactorPath}" class="stack">
+            {HtmlPage.Csrf(tokens)}
             <input type="hidden" name="returnUrl" value="{HtmlPage.Encode(returnUrl)}">
             <input type="hidden" name="pending" value="{HtmlPage.Encode(pending)}">
-            <label for="code">Code from your authenticator app</label><input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required>
-            <button type="submit">Continue</button>
+            <div class="field"><label for="code">Code from your authenticator app</label><input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required></div>
+            <div><button type="submit" class="primary">Continue</button></div>
             </form>
             """, status);
     }

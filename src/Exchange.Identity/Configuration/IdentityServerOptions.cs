@@ -47,6 +47,15 @@ public sealed class IdentityServerOptions
     public int MaxFailedPasswordAttempts { get; set; } = 5;
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long the link in an invitation lets the invited user set their first password (once).</summary>
+    public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(3);
+    /// <summary>How long the link in a password-reset mail works (once).</summary>
+    public TimeSpan PasswordResetLifetime { get; set; } = TimeSpan.FromMinutes(30);
+    /// <summary>"Forgot password" requests from one address per minute; beyond that 429, whatever the address asked about.</summary>
+    public int PasswordResetRequestsPerIpPerMinute { get; set; } = 5;
+    /// <summary>How long a client's previous secret keeps working after a rotation that does not say otherwise.</summary>
+    public TimeSpan ClientSecretOverlap { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>The issuer without a trailing slash, which endpoint addresses are built on.</summary>
     public string IssuerUri => (Issuer ?? "http://localhost").TrimEnd('/');
 

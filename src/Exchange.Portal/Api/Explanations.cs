@@ -38,6 +38,10 @@ public static class Explanations
                 "Open a request for the right the person asked for."),
             "data_subject_request_state" => new(problem.Detail ?? "This request is not in a state that allows this action.",
                 "Reload the request to see its current state."),
+            "self_deactivation" => new("You cannot deactivate your own account.",
+                "Ask another admin of your organisation to do it."),
+            "self_demotion" => new("You cannot take away your own admin role.",
+                "Ask another admin of your organisation to do it."),
             _ => problem.Status switch
             {
                 400 => new("Some of the values are not valid.", "Correct the fields marked below and send again."),

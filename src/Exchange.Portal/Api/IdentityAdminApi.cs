@@ -5,7 +5,8 @@ namespace Exchange.Portal.Api;
 
 public sealed record UserDto(Guid Id, string Email, string DisplayName, string MemberId, List<string> Roles, bool IsActive, bool LockedOut, DateTimeOffset CreatedAt);
 
-public sealed record CreatedUserDto(UserDto User, string TemporaryPassword);
+/// <summary>An invitation: mailed to the user, or (mail off) a single-use link for the admin to pass on.</summary>
+public sealed record InvitationDto(UserDto User, bool InvitationMailed, string? InvitationUrl, DateTimeOffset InvitationExpiresAt);
 
 public sealed record ClientDto(string ClientId, string DisplayName, string MemberId, List<string> Scopes, List<string> Roles, bool IsActive, DateTimeOffset CreatedAt, DateTimeOffset? PreviousSecretExpiresAt);
 
@@ -19,19 +20,31 @@ public sealed class IdentityAdminApi(HttpClient http)
 {
     public Task<ApiResult<List<UserDto>>> UsersAsync(CancellationToken ct) => SendAsync<List<UserDto>>(HttpMethod.Get, "users", null, ct);
 
-    public Task<ApiResult<CreatedUserDto>> InviteAsync(string email, string displayName, List<string> roles, CancellationToken ct) =>
-        SendAsync<CreatedUserDto>(HttpMethod.Post, "users", new { email, displayName, roles }, ct);
+    public Task<ApiResult<InvitationDto>> InviteAsync(string email, string displayName, List<string> roles, CancellationToken ct) =>
+        SendAsync<InvitationDto>(HttpMethod.Post, "users", new { email, displayName, roles }, ct);
+
+    public Task<ApiResult<InvitationDto>> ResendInvitationAsync(Guid id, CancellationToken ct) =>
+        SendAsync<InvitationDto>(HttpMethod.Post, $"users/{id}/invitation", null, ct);
+
+    public Task<ApiResult<UserDto>> ReactivateUserAsync(Guid id, CancellationToken ct) =>
+        SendAsync<UserDto>(HttpMethod.Post, $"users/{id}/reactivate", null, ct);
+
+    public Task<ApiResult<UserDto>> ChangeRolesAsync(Guid id, List<string> roles, CancellationToken ct) =>
+        SendAsync<UserDto>(HttpMethod.Put, $"users/{id}/roles", new { roles }, ct);
+
+    public Task<ApiResult<List<string>>> GrantableScopesAsync(CancellationToken ct) => SendAsync<List<string>>(HttpMethod.Get, "clients/scopes", null, ct);
 
     public Task<ApiResult<UserDto>> DeactivateUserAsync(Guid id, CancellationToken ct) =>
         SendAsync<UserDto>(HttpMethod.Post, $"users/{id}/deactivate", null, ct);
 
     public Task<ApiResult<List<ClientDto>>> ClientsAsync(CancellationToken ct) => SendAsync<List<ClientDto>>(HttpMethod.Get, "clients", null, ct);
 
-    public Task<ApiResult<CreatedClientDto>> CreateClientAsync(string displayName, CancellationToken ct) =>
-        SendAsync<CreatedClientDto>(HttpMethod.Post, "clients", new { displayName }, ct);
+    public Task<ApiResult<CreatedClientDto>> CreateClientAsync(string displayName, List<string> scopes, CancellationToken ct) =>
+        SendAsync<CreatedClientDto>(HttpMethod.Post, "clients", new { displayName, scopes }, ct);
 
+    /// <summary>Identity keeps the old secret working for its configured overlap (Exchange:Identity:ClientSecretOverlap).</summary>
     public Task<ApiResult<CreatedClientDto>> RotateSecretAsync(string clientId, CancellationToken ct) =>
-        SendAsync<CreatedClientDto>(HttpMethod.Post, $"clients/{Uri.EscapeDataString(clientId)}/secret", new { keepPreviousForHours = 24 }, ct);
+        SendAsync<CreatedClientDto>(HttpMethod.Post, $"clients/{Uri.EscapeDataString(clientId)}/secret", new { }, ct);
 
     public Task<ApiResult<ClientDto>> DeactivateClientAsync(string clientId, CancellationToken ct) =>
         SendAsync<ClientDto>(HttpMethod.Post, $"clients/{Uri.EscapeDataString(clientId)}/deactivate", null, ct);
