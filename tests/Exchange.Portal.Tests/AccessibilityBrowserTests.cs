@@ -105,7 +105,7 @@ public sealed class AccessibilityBrowserTests(PortalBrowser browser) : IClassFix
     /// <summary>The portal's own pages this page links from the header's navigation, its own navigation and its cards.</summary>
     private async Task<IReadOnlyList<string>> LinksAsync(IPage page)
     {
-        var hrefs = await page.Locator("header nav a, main nav a, main .card a").EvaluateAllAsync<string[]>("links => links.map(l => l.href)");
+        var hrefs = await page.Locator("header nav a, header .who a, main nav a, main .card a").EvaluateAllAsync<string[]>("links => links.map(l => l.href)");
         var portal = new Uri(browser.Services.PortalUrl);
         return hrefs
             .Select(href => new Uri(href))

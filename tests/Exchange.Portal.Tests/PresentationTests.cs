@@ -40,6 +40,18 @@ public sealed class PresentationTests
         Assert.Null(ApiProblem.FromBody(System.Net.HttpStatusCode.BadGateway, "<html>").Code);
     }
 
+    [Theory]
+    [InlineData("summary", "Summary")]
+    [InlineData("customerContactEmail", "Customer contact e-mail")]
+    [InlineData("effectiveFrom", "Effective from")]
+    [InlineData("parties[1].memberId", "Member id")]
+    [InlineData("body", "Body")]
+    public void A_field_the_API_names_is_shown_in_words_never_as_its_raw_key(string field, string label)
+    {
+        Assert.Equal(label, Explanations.FieldLabel(field));
+        Assert.Equal(label + " must not be empty.", Exchange.Portal.Pages.Shared.FormErrors.Sentence("'x Y' must not be empty.", Explanations.FieldLabel(field)));
+    }
+
     [Fact]
     public void Time_left_reads_as_words_and_says_when_a_deadline_has_passed()
     {

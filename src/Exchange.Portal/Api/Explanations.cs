@@ -112,8 +112,38 @@ public static class Explanations
         "customerContactEmail" => "Customer contact e-mail",
         "customerContactPhone" => "Customer contact phone",
         "healthImpact" => "Health impact",
-        _ => field,
+        _ => Words(field),
     };
+
+    /// <summary>
+    /// A field the list above does not name, in words: the last part of the API's path without indexes,
+    /// its camel case split ("parties[1].effectiveFrom" is "Effective from"), never the raw key.
+    /// </summary>
+    private static string Words(string field)
+    {
+        var name = field.Split('.', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? field;
+        var bracket = name.IndexOf('[', StringComparison.Ordinal);
+        name = bracket > 0 ? name[..bracket] : name;
+        if (name.Length == 0)
+        {
+            return field;
+        }
+
+        var words = new System.Text.StringBuilder(char.ToUpperInvariant(name[0]).ToString());
+        foreach (var c in name[1..])
+        {
+            if (char.IsUpper(c))
+            {
+                words.Append(' ').Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                words.Append(c == '_' ? ' ' : c);
+            }
+        }
+
+        return words.ToString();
+    }
 
     /// <summary>"3 h 20 min left" or "overdue by 2 d 4 h": the time to a response deadline in words.</summary>
     public static (string Text, bool Overdue) TimeLeft(DateTimeOffset? due, DateTimeOffset now)

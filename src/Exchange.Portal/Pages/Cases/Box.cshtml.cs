@@ -13,7 +13,7 @@ namespace Exchange.Portal.Pages.Cases;
 public sealed class BoxModel(ExchangeApi api, TimeProvider clock, Microsoft.Extensions.Options.IOptions<PortalOptions> options) : PageModel
 {
 
-    public static readonly string[] States = ["submitted", "information_requested", "accepted", "rejected", "resolved", "halted"];
+    public static readonly string[] States = ["submitted", "information_requested", "accepted", "rejected", "resolved", "withdrawn", "halted"];
 
     public static readonly (string Value, string Label)[] Sorts =
         [("newest", "Newest first"), ("due", "Response due, soonest first"), ("severity", "Severity, most severe first")];
