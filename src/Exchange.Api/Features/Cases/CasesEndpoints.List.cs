@@ -27,7 +27,7 @@ public enum CaseListSort
 public static partial class CasesEndpoints
 {
     /// <summary>Counting stops here: the count is a bounded index walk, not a scan of a member's every case.</summary>
-    public const int ListTotalCap = 10_000;
+    public const int ListTotalCap = 1_000;
 
     public const int MaxSearchLength = 200;
 
@@ -37,7 +37,7 @@ public static partial class CasesEndpoints
         + "`q` searches: a case id, a submitter's or receiver's case reference (exact, case and spacing ignored), or words of the summary; "
         + "the summary is encrypted content, so it is searched among the caller's 500 newest open cases in the box only (decision 0210). "
         + "Keyset pages: pass `nextCursor` as `after` (or `cursor`) and `previousCursor` as `before`, with the same sort. "
-        + "`total` counts the whole filtered list up to 10,000; `totalCapped` is true when there are at least that many. "
+        + "`total` counts the whole filtered list up to 1,000; `totalCapped` is true when there are at least that many. "
         + "`waitingOnYou` marks a case whose state expects the caller's member's next move.";
 
     private sealed record ListKey(Guid Id, DateTime? Due, int Severity);
