@@ -284,6 +284,8 @@ public sealed class CaseLifecycleRules
     [InlineData(CaseAction.Resolve, CaseSide.Submitter, CaseStatus.Accepted, CaseStatus.Resolved)]
     [InlineData(CaseAction.Resolve, CaseSide.Receiver, CaseStatus.Accepted, CaseStatus.Resolved)]
     [InlineData(CaseAction.Halt, CaseSide.System, CaseStatus.InformationRequested, CaseStatus.Halted)]
+    [InlineData(CaseAction.Withdraw, CaseSide.Submitter, CaseStatus.Submitted, CaseStatus.Withdrawn)]
+    [InlineData(CaseAction.Withdraw, CaseSide.Submitter, CaseStatus.Accepted, CaseStatus.Withdrawn)]
     public void Allowed_transitions_move_the_case_and_change_its_version(CaseAction action, CaseSide side, CaseStatus from, CaseStatus to)
     {
         var collaboration = Case(from);
@@ -312,6 +314,7 @@ public sealed class CaseLifecycleRules
             allowed.Add((CaseAction.AddNote, CaseSide.Submitter, status));
             allowed.Add((CaseAction.AddNote, CaseSide.Receiver, status));
             allowed.Add((CaseAction.Halt, CaseSide.System, status));
+            allowed.Add((CaseAction.Withdraw, CaseSide.Submitter, status));
         }
 
         foreach (var action in Enum.GetValues<CaseAction>())
