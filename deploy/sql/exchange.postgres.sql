@@ -1574,72 +1574,72 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130211545_CaseTriageAndWebhookHealth') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130220420_CaseTriageAndWebhookHealth') THEN
     ALTER TABLE webhook_subscriptions ADD "ConsecutiveFailures" integer NOT NULL DEFAULT 0;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130211545_CaseTriageAndWebhookHealth') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130220420_CaseTriageAndWebhookHealth') THEN
     ALTER TABLE outbox_messages ADD "SubscriptionId" uuid;
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130211545_CaseTriageAndWebhookHealth') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130220420_CaseTriageAndWebhookHealth') THEN
     CREATE INDEX "IX_webhook_deliveries_MemberId_Id" ON webhook_deliveries ("MemberId", "Id");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130211545_CaseTriageAndWebhookHealth') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130220420_CaseTriageAndWebhookHealth') THEN
     CREATE INDEX "IX_cases_ReceivingMemberId_ResponseDueAt_Id" ON cases ("ReceivingMemberId", "ResponseDueAt", "Id");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130211545_CaseTriageAndWebhookHealth') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130220420_CaseTriageAndWebhookHealth') THEN
     CREATE INDEX "IX_cases_ReceivingMemberId_Severity_Id" ON cases ("ReceivingMemberId", "Severity", "Id");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130211545_CaseTriageAndWebhookHealth') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130220420_CaseTriageAndWebhookHealth') THEN
     CREATE INDEX "IX_cases_ReceivingMemberId_Status_Id" ON cases ("ReceivingMemberId", "Status", "Id");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130211545_CaseTriageAndWebhookHealth') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130220420_CaseTriageAndWebhookHealth') THEN
     CREATE INDEX "IX_cases_SubmittingMemberId_ResponseDueAt_Id" ON cases ("SubmittingMemberId", "ResponseDueAt", "Id");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130211545_CaseTriageAndWebhookHealth') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130220420_CaseTriageAndWebhookHealth') THEN
     CREATE INDEX "IX_cases_SubmittingMemberId_Severity_Id" ON cases ("SubmittingMemberId", "Severity", "Id");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130211545_CaseTriageAndWebhookHealth') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130220420_CaseTriageAndWebhookHealth') THEN
     CREATE INDEX "IX_cases_SubmittingMemberId_Status_Id" ON cases ("SubmittingMemberId", "Status", "Id");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130211545_CaseTriageAndWebhookHealth') THEN
+    IF NOT EXISTS(SELECT 1 FROM __ef_migrations WHERE "MigrationId" = '20261130220420_CaseTriageAndWebhookHealth') THEN
     INSERT INTO __ef_migrations ("MigrationId", "ProductVersion")
-    VALUES ('20261130211545_CaseTriageAndWebhookHealth', '10.0.15');
+    VALUES ('20261130220420_CaseTriageAndWebhookHealth', '10.0.15');
     END IF;
 END $EF$;
 COMMIT;

@@ -830,7 +830,7 @@ CREATE INDEX "IX_cases_SubmittingMemberId_Severity_Id" ON "cases" ("SubmittingMe
 CREATE INDEX "IX_cases_SubmittingMemberId_Status_Id" ON "cases" ("SubmittingMemberId", "Status", "Id");
 
 INSERT INTO "__ef_migrations" ("MigrationId", "ProductVersion")
-VALUES ('20261130211538_CaseTriageAndWebhookHealth', '10.0.15');
+VALUES ('20261130220411_CaseTriageAndWebhookHealth', '10.0.15');
 
 COMMIT;
 

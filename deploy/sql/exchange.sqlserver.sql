@@ -1742,7 +1742,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+    WHERE [MigrationId] = N'20261130220430_CaseTriageAndWebhookHealth'
 )
 BEGIN
     ALTER TABLE [webhook_subscriptions] ADD [ConsecutiveFailures] int NOT NULL DEFAULT 0;
@@ -1750,7 +1750,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+    WHERE [MigrationId] = N'20261130220430_CaseTriageAndWebhookHealth'
 )
 BEGIN
     ALTER TABLE [outbox_messages] ADD [SubscriptionId] uniqueidentifier NULL;
@@ -1758,7 +1758,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+    WHERE [MigrationId] = N'20261130220430_CaseTriageAndWebhookHealth'
 )
 BEGIN
     CREATE INDEX [IX_webhook_deliveries_MemberId_Id] ON [webhook_deliveries] ([MemberId], [Id]);
@@ -1766,7 +1766,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+    WHERE [MigrationId] = N'20261130220430_CaseTriageAndWebhookHealth'
 )
 BEGIN
     CREATE INDEX [IX_cases_ReceivingMemberId_ResponseDueAt_Id] ON [cases] ([ReceivingMemberId], [ResponseDueAt], [Id]);
@@ -1774,7 +1774,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+    WHERE [MigrationId] = N'20261130220430_CaseTriageAndWebhookHealth'
 )
 BEGIN
     CREATE INDEX [IX_cases_ReceivingMemberId_Severity_Id] ON [cases] ([ReceivingMemberId], [Severity], [Id]);
@@ -1782,7 +1782,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+    WHERE [MigrationId] = N'20261130220430_CaseTriageAndWebhookHealth'
 )
 BEGIN
     CREATE INDEX [IX_cases_ReceivingMemberId_Status_Id] ON [cases] ([ReceivingMemberId], [Status], [Id]);
@@ -1790,7 +1790,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+    WHERE [MigrationId] = N'20261130220430_CaseTriageAndWebhookHealth'
 )
 BEGIN
     CREATE INDEX [IX_cases_SubmittingMemberId_ResponseDueAt_Id] ON [cases] ([SubmittingMemberId], [ResponseDueAt], [Id]);
@@ -1798,7 +1798,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+    WHERE [MigrationId] = N'20261130220430_CaseTriageAndWebhookHealth'
 )
 BEGIN
     CREATE INDEX [IX_cases_SubmittingMemberId_Severity_Id] ON [cases] ([SubmittingMemberId], [Severity], [Id]);
@@ -1806,7 +1806,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+    WHERE [MigrationId] = N'20261130220430_CaseTriageAndWebhookHealth'
 )
 BEGIN
     CREATE INDEX [IX_cases_SubmittingMemberId_Status_Id] ON [cases] ([SubmittingMemberId], [Status], [Id]);
@@ -1814,11 +1814,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__ef_migrations]
-    WHERE [MigrationId] = N'20261130211555_CaseTriageAndWebhookHealth'
+    WHERE [MigrationId] = N'20261130220430_CaseTriageAndWebhookHealth'
 )
 BEGIN
     INSERT INTO [__ef_migrations] ([MigrationId], [ProductVersion])
-    VALUES (N'20261130211555_CaseTriageAndWebhookHealth', N'10.0.15');
+    VALUES (N'20261130220430_CaseTriageAndWebhookHealth', N'10.0.15');
 END;
 
 COMMIT;

@@ -78,6 +78,9 @@ internal sealed class WebhookSubscriptionConfiguration : IEntityTypeConfiguratio
         builder.Property(s => s.ProtectedSecret).HasMaxLength(2000);
         builder.Property(s => s.PreviousProtectedSecret).HasMaxLength(2000);
         builder.Property(s => s.DisabledReason).HasMaxLength(500);
+        // Added to a table with rows, so the migration gives existing endpoints 0; the model says the same,
+        // and a database made from the model has the schema the migrations make.
+        builder.Property(s => s.ConsecutiveFailures).HasDefaultValue(0);
         builder.HasIndex(s => s.MemberId);
     }
 }
